@@ -1,0 +1,146 @@
+// The Store: chimed's durable state behind one interface, so that SQLite (embedded default)
+// and PostgreSQL (later) are interchangeable and tests can wrap it to inject faults.
+//
+// Reads run synchronously on the caller's thread against a committed snapshot.
+// Writes are queued: the store runs many queued write functions inside one transaction
+// (each inside its own savepoint, so one failing function rolls back only its own effects),
+// commits once with a single fsync (group commit), and only then calls each `done`.
+// So an I/O thread never blocks on fsync, and a `done(OkStatus())` means the change is on disk.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "model/types.h"
+
+namespace chime::store {
+
+struct AccountQuery {
+  std::optional<std::string> name_prefix;  // accounts whose Name starts with this
+  std::optional<std::string> user_email;   // accounts having a user with this PrimaryEmail
+  int64_t after_seq = 0;                   // keyset cursor: only rows with seq > after_seq
+  int limit = 100;
+};
+
+struct UserQuery {
+  std::string account_id;
+  std::optional<std::string> email;                // exact PrimaryEmail match (case-insensitive)
+  std::optional<model::UserType> user_type;
+  int64_t after_seq = 0;
+  int limit = 100;
+};
+
+// One page of a keyset-paginated listing. `next_seq` is set when more rows may follow:
+// pass it back as `after_seq`. Rows are ordered by an insertion sequence, so rows added while a
+// client pages appear at the end and nothing is skipped or repeated.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<int64_t> next_seq;
+};
+
+// An audit record of one PIN reset. It never contains the PIN.
+struct PinResetAudit {
+  std::string request_id;
+  std::string principal;  // access key id, or "anonymous" before authentication exists
+  std::string account_id;
+  std::string user_id;
+  int64_t at_ms = 0;
+};
+
+// An access key as stored. The secret is kept only in encrypted form (AES-256-GCM under a
+// key-encryption key that lives outside the database); the store never sees it in clear.
+struct AccessKeyRecord {
+  std::string access_key_id;  // "AKIA..." style, unique
+  std::string name;
+  std::string encrypted_secret;  // opaque bytes (nonce || ciphertext || tag)
+  std::optional<std::string> session_token_hash;  // hex SHA-256, when the key requires a token
+  std::string policy_json;  // IAM-style policy document; "" means no permissions
+  bool enabled = true;
+  int64_t created_ms = 0;
+  std::optional<int64_t> last_used_ms;
+};
+
+// The operations a transaction offers. A Tx is only valid inside the Read/Write callback that
+// received it and only on that thread. Errors:
+//   kNotFound     the named account/user does not exist (message names it);
+//   kConflict     a uniqueness rule was violated (PIN, user email within an account);
+//   kUnavailable  the database could not serve (busy beyond timeout, disk full, I/O error);
+//   kInternal     anything unexpected. Messages never contain SQL, paths or PINs.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  virtual StatusOr<model::Account> GetAccount(const std::string& account_id) = 0;
+  virtual StatusOr<Page<model::Account>> ListAccounts(const AccountQuery& query) = 0;
+  virtual Status InsertAccount(const model::Account& account) = 0;
+  // Replaces every stored field of an existing account (matched by account_id).
+  virtual Status UpdateAccount(const model::Account& account) = 0;
+  // Deletes the account, its users and their documents; retires every PIN they held.
+  virtual Status DeleteAccount(const std::string& account_id, int64_t now_ms) = 0;
+
+  // kNotFound unless the user exists *in this account*.
+  virtual StatusOr<model::User> GetUser(const std::string& account_id,
+                                        const std::string& user_id) = 0;
+  virtual StatusOr<std::optional<model::User>> FindUserByEmail(const std::string& account_id,
+                                                                const std::string& email) = 0;
+  virtual StatusOr<Page<model::User>> ListUsers(const UserQuery& query) = 0;
+  // kConflict when the account already has a user with this email, or the PIN is in use.
+  virtual Status InsertUser(const model::User& user) = 0;
+  // Replaces every stored field of an existing user (matched by account_id + user_id),
+  // PIN included. kConflict when the new PIN is held by another user or retired.
+  virtual Status UpdateUser(const model::User& user) = 0;
+
+  // True when `pin` is some user's current PIN or has ever been retired.
+  virtual StatusOr<bool> PinTaken(const std::string& pin) = 0;
+  // Records `pin` as retired forever. Retiring an already retired PIN is OK.
+  virtual Status RetirePin(const std::string& pin, int64_t now_ms) = 0;
+  virtual Status InsertPinResetAudit(const PinResetAudit& audit) = 0;
+  virtual StatusOr<int64_t> CountPinResetAudits(const std::string& account_id,
+                                                const std::string& user_id) = 0;
+
+  // Access keys. GetAccessKey: kNotFound when absent. InsertAccessKey: kConflict on duplicate id.
+  virtual StatusOr<AccessKeyRecord> GetAccessKey(const std::string& access_key_id) = 0;
+  virtual StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys() = 0;
+  virtual Status InsertAccessKey(const AccessKeyRecord& key) = 0;
+  virtual Status UpdateAccessKey(const AccessKeyRecord& key) = 0;  // kNotFound when absent
+  virtual Status DeleteAccessKey(const std::string& access_key_id) = 0;  // kNotFound when absent
+
+  // Small JSON documents keyed by (kind, key): account settings, user settings, retention
+  // settings, global settings. nullopt when never written.
+  virtual StatusOr<std::optional<std::string>> GetDocument(const std::string& kind,
+                                                           const std::string& key) = 0;
+  virtual Status PutDocument(const std::string& kind, const std::string& key,
+                             const std::string& json) = 0;
+};
+
+using TxFn = std::function<Status(Tx&)>;
+using DoneFn = std::function<void(Status)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `fn` against a consistent snapshot of committed data on the calling thread and
+  // returns its status. Thread-safe. Write methods of the Tx fail with kInternal here.
+  virtual Status Read(const TxFn& fn) = 0;
+
+  // Queues `fn` to run in a write transaction. Exactly one call of `done` follows, from a
+  // store thread: OK only after the transaction that applied `fn` committed durably; `fn`'s
+  // own error if it returned one (its effects rolled back); kUnavailable if the commit failed.
+  // `fn` runs at most once and must not block. `done` must be cheap (post, don't work).
+  // Thread-safe. After Close(), `done` is called with kUnavailable without running `fn`.
+  virtual void Write(TxFn fn, DoneFn done) = 0;
+
+  // Write and wait: for tools and tests, never for I/O threads.
+  Status WriteAndWait(TxFn fn);
+
+  // Finishes queued writes, then closes every handle. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace chime::store
