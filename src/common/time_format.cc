@@ -30,7 +30,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 std::string FormatIso8601Ms(int64_t epoch_ms) {
   std::tm tm = ToUtc(epoch_ms);
   int ms = static_cast<int>(((epoch_ms % 1000) + 1000) % 1000);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;
@@ -41,7 +41,7 @@ std::string FormatHttpDate(int64_t epoch_ms) {
   static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
                 tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
                 tm.tm_sec);
@@ -50,7 +50,7 @@ std::string FormatHttpDate(int64_t epoch_ms) {
 
 std::string FormatAmzDate(int64_t epoch_ms) {
   std::tm tm = ToUtc(epoch_ms);
-  char buf[20];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;

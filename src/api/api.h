@@ -1,0 +1,45 @@
+// The request pipeline of chimed: health endpoints, routing, authentication and
+// authorization (through the injected Gate), the operation handler, and the response
+// envelope every answer carries (x-amzn-RequestId, Date, errors in Chime's format).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/call.h"
+#include "api/operation.h"
+#include "http/message.h"
+#include "http/server.h"
+
+namespace chime::api {
+
+// Decides whether a request may run: authenticates the caller and checks that the caller may
+// perform `op` on the account named by the route (if any). Returns the caller's principal
+// (access key id) or kUnauthenticated / kPermissionDenied / kResourceExhausted. Nothing may be
+// read from or written to the store for a request the gate refuses.
+class Gate {
+ public:
+  virtual ~Gate() = default;
+  virtual StatusOr<std::string> Admit(const http::Request& request, Op op,
+                                      const Route& route) = 0;
+};
+
+class Api {
+ public:
+  // `gate` may be null: every request is then admitted as "anonymous" (tests, and the core
+  // before authentication is configured).
+  Api(Deps deps, Gate* gate);
+
+  // http::Handler: answers every request exactly once; never throws.
+  void Handle(http::Request request, http::Responder respond);
+
+ private:
+  void Dispatch(http::Request& request, const std::string& request_id,
+                const std::function<void(http::Response)>& finish);
+
+  Deps deps_;
+  Gate* gate_;
+};
+
+}  // namespace chime::api

@@ -1,0 +1,22 @@
+// GetUser: GET /accounts/{accountId}/users/{userId} → 200 {"User": ...}, PIN included.
+// A user id that exists only in another account is NotFound (no existence leaks).
+#include "api/operations/inputs.h"
+#include "api/operations/operations.h"
+#include "api/render.h"
+
+namespace chime::api {
+
+void GetUser(const CallPtr& call) {
+  auto account_id = AccountIdLabel(*call);
+  if (!account_id.ok()) return call->Fail(account_id.status());
+  auto user_id = UserIdLabel(*call);
+  if (!user_id.ok()) return call->Fail(user_id.status());
+  RunRead(call, 200, [a = *account_id, u = *user_id](store::Tx& tx, std::string* out) {
+    RETURN_IF_ERROR(tx.GetAccount(a).status());
+    ASSIGN_OR_RETURN(model::User user, tx.GetUser(a, u));
+    *out = RenderUser(user, /*with_pin=*/true);
+    return OkStatus();
+  });
+}
+
+}  // namespace chime::api

@@ -1,0 +1,53 @@
+#include "server/config.h"
+
+#include <charconv>
+
+namespace chime::server {
+
+void AddServeFlags(CLI::App& app, ServerConfig& c) {
+  app.add_option("--listen", c.listen, "Address to serve on, HOST:PORT (port 0 picks a free one)")
+      ->envname("CHIMED_LISTEN")
+      ->capture_default_str();
+  app.add_option("--data-dir", c.data_dir, "Directory for the database and key files")
+      ->envname("CHIMED_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--log-level", c.log_level, "debug, info, warn, error or off")
+      ->envname("CHIMED_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  app.add_option("--io-threads", c.io_threads, "I/O threads (0 = one per core)")
+      ->envname("CHIMED_IO_THREADS")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  app.add_option("--aws-account-id", c.aws_account_id,
+                 "12-digit AWS account id reported as Account.AwsAccountId")
+      ->envname("CHIMED_AWS_ACCOUNT_ID")
+      ->check([](const std::string& v) -> std::string {
+        if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos) {
+          return "must be 12 digits";
+        }
+        return "";
+      })
+      ->capture_default_str();
+  app.add_flag("--strict-account-types", c.strict_account_types,
+               "Enforce Amazon Chime's account-type rules exactly (see docs/api.md)")
+      ->envname("CHIMED_STRICT_ACCOUNT_TYPES");
+}
+
+bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= listen.size()) return false;
+  std::string h = listen.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) return false;
+  unsigned value = 0;
+  const char* b = listen.data() + colon + 1;
+  const char* e = listen.data() + listen.size();
+  auto [p, ec] = std::from_chars(b, e, value);
+  if (ec != std::errc() || p != e || value > 65535) return false;
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+}  // namespace chime::server

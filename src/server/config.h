@@ -1,0 +1,26 @@
+// chimed's configuration: every flag has an environment equivalent, flags win over the
+// environment, and the defaults serve a developer on one machine.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace chime::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // --listen / CHIMED_LISTEN; port 0 picks a free port
+  std::string data_dir = "./var";         // --data-dir / CHIMED_DATA_DIR; created 0700
+  std::string log_level = "info";         // --log-level / CHIMED_LOG_LEVEL
+  int io_threads = 0;                     // --io-threads / CHIMED_IO_THREADS; 0 = one per core
+  std::string aws_account_id = "123456789012";  // --aws-account-id / CHIMED_AWS_ACCOUNT_ID
+  bool strict_account_types = false;  // --strict-account-types / CHIMED_STRICT_ACCOUNT_TYPES
+};
+
+// Registers the serve flags on `app` (the top-level command, which serves by default).
+void AddServeFlags(CLI::App& app, ServerConfig& config);
+
+// Splits "HOST:PORT" (HOST may be [v6]); false when malformed.
+bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port);
+
+}  // namespace chime::server
