@@ -11,8 +11,7 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "http/server.h"
-#include "server/data_dir.h"
-#include "store/sqlite/sqlite_store.h"
+#include "server/store_factory.h"
 
 namespace chime::server {
 namespace {
@@ -43,11 +42,7 @@ int RunServer(const ServerConfig& config) {
 
   sigset_t signals = BlockShutdownSignals();
 
-  if (Status s = PrepareDataDir(config.data_dir); !s.ok()) {
-    std::fprintf(stderr, "chimed: %s\n", s.message().c_str());
-    return 1;
-  }
-  auto store = store::SqliteStore::Open(config.data_dir + "/chimed.db", {});
+  auto store = OpenStore(config);
   if (!store.ok()) {
     std::fprintf(stderr, "chimed: cannot open the store: %s\n", store.status().message().c_str());
     return 1;
