@@ -11,7 +11,7 @@
 namespace chime::auth {
 namespace {
 
-TEST(NormalizePathTest, RemovesDotSegmentsAndEmptySegmentsLikeBotocore) {
+TEST(SigV4NormalizePathTest, RemovesDotSegmentsAndEmptySegmentsLikeBotocore) {
   EXPECT_EQ(NormalizePath(""), "/");
   EXPECT_EQ(NormalizePath("/"), "/");
   EXPECT_EQ(NormalizePath("//"), "/");
@@ -24,7 +24,7 @@ TEST(NormalizePathTest, RemovesDotSegmentsAndEmptySegmentsLikeBotocore) {
   EXPECT_EQ(NormalizePath("/a%2Fb/c"), "/a%2Fb/c");
 }
 
-TEST(CanonicalUriTest, EncodesTheRawPathOnceMore) {
+TEST(SigV4CanonicalUriTest, EncodesTheRawPathOnceMore) {
   EXPECT_EQ(CanonicalUri("/accounts/a%20b"), "/accounts/a%2520b");
   EXPECT_EQ(CanonicalUri("/accounts/a%2Fb"), "/accounts/a%252Fb");
   EXPECT_EQ(CanonicalUri("/x%25y~z+w"), "/x%2525y~z%2Bw");
@@ -34,7 +34,7 @@ TEST(CanonicalUriTest, EncodesTheRawPathOnceMore) {
   EXPECT_EQ(CanonicalUri(""), "/");
 }
 
-TEST(ParseQueryTest, DecodesAndKeepsEmptyValues) {
+TEST(SigV4ParseQueryTest, DecodesAndKeepsEmptyValues) {
   StatusOr<std::vector<QueryParam>> q = ParseQuery("a=1&b&&c=%20x+y&=v&d=");
   ASSERT_TRUE(q.ok());
   ASSERT_EQ(q->size(), 5u);
@@ -45,19 +45,19 @@ TEST(ParseQueryTest, DecodesAndKeepsEmptyValues) {
   EXPECT_EQ(CanonicalQueryString(*q), "=v&a=1&b=&c=%20x%2By&d=");
 }
 
-TEST(ParseQueryTest, RejectsMalformedEscapes) {
+TEST(SigV4ParseQueryTest, RejectsMalformedEscapes) {
   for (const char* bad : {"a=%", "a=%2", "a=%zz", "%g0=1"}) {
     EXPECT_EQ(ParseQuery(bad).status().code(), Code::kInvalidArgument) << bad;
   }
 }
 
-TEST(CanonicalQueryStringTest, SortsByEncodedNameThenValue) {
+TEST(SigV4CanonicalQueryStringTest, SortsByEncodedNameThenValue) {
   std::vector<QueryParam> q = {
       {"Param-3", "Value3"}, {"Param", "b"}, {"Param", "a"}, {"\xE1\x88\xB4", "Value1"}};
   EXPECT_EQ(CanonicalQueryString(q), "%E1%88%B4=Value1&Param=a&Param=b&Param-3=Value3");
 }
 
-TEST(CanonicalHeadersTest, TrimsCollapsesAndJoinsRepeats) {
+TEST(SigV4CanonicalHeadersTest, TrimsCollapsesAndJoinsRepeats) {
   http::HeaderList h = {{"Host", "example.com"},
                         {"My-Header", "  a   b \t c  "},
                         {"my-header", "second"},
@@ -68,7 +68,7 @@ TEST(CanonicalHeadersTest, TrimsCollapsesAndJoinsRepeats) {
   EXPECT_EQ(b->signed_headers, "host;my-header");
 }
 
-TEST(CanonicalHeadersTest, RejectsBadSignedHeaderLists) {
+TEST(SigV4CanonicalHeadersTest, RejectsBadSignedHeaderLists) {
   http::HeaderList h = {{"Host", "example.com"}, {"X-A", "1"}};
   EXPECT_FALSE(CanonicalHeaders(h, {"x-a", "host"}).ok());   // unsorted
   EXPECT_FALSE(CanonicalHeaders(h, {"host", "host"}).ok());  // duplicate
@@ -79,7 +79,7 @@ TEST(CanonicalHeadersTest, RejectsBadSignedHeaderLists) {
   EXPECT_FALSE(CanonicalHeaders(folded, {"host"}).ok());
 }
 
-TEST(CryptoTest, KnownAnswers) {
+TEST(SigV4CryptoTest, KnownAnswers) {
   EXPECT_EQ(Sha256Hex(""), kEmptyPayloadSha256);
   // RFC 4231 test case 2.
   EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
@@ -87,14 +87,14 @@ TEST(CryptoTest, KnownAnswers) {
   EXPECT_EQ(HmacSha256("", "").size(), 32u);
 }
 
-TEST(CryptoTest, SigningKeyOfTheAwsDocumentationExample) {
+TEST(SigV4CryptoTest, SigningKeyOfTheAwsDocumentationExample) {
   // docs.aws.amazon.com "Examples of how to derive a signing key for Signature Version 4".
   EXPECT_EQ(HexEncode(DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215",
                                        "us-east-1", "iam")),
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
-TEST(SigningKeyCacheTest, ReturnsDerivedKeysAndStaysBounded) {
+TEST(SigV4SigningKeyCacheTest, ReturnsDerivedKeysAndStaysBounded) {
   SigningKeyCache cache(2);
   std::string k1 = cache.Get("A", "s1", "20261128", "us-east-1", "chime");
   EXPECT_EQ(k1, DeriveSigningKey("s1", "20261128", "us-east-1", "chime"));
@@ -107,7 +107,7 @@ TEST(SigningKeyCacheTest, ReturnsDerivedKeysAndStaysBounded) {
   EXPECT_EQ(cache.size(), 2u);
 }
 
-TEST(ImfFixdateTest, ParsesAndRejects) {
+TEST(SigV4ImfFixdateTest, ParsesAndRejects) {
   EXPECT_EQ(ParseImfFixdate("Sun, 30 Aug 2015 12:36:00 GMT"), ParseAmzDate("20150830T123600Z"));
   EXPECT_FALSE(ParseImfFixdate("Sun, 31 Feb 2015 12:36:00 GMT"));
   EXPECT_FALSE(ParseImfFixdate("Sun, 30 Aug 2015 12:36:00 UTC"));
@@ -118,7 +118,7 @@ TEST(ImfFixdateTest, ParsesAndRejects) {
 
 // Golden values from botocore 1.43's SigV4Auth (service "chime", 20261128T102400Z): the path
 // is signed double-encoded.
-TEST(BotocoreGoldenTest, DoubleEncodedPaths) {
+TEST(SigV4BotocoreGoldenTest, DoubleEncodedPaths) {
   struct Golden {
     const char* method;
     const char* target;

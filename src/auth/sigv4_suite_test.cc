@@ -112,7 +112,7 @@ std::vector<std::string> SplitSemicolons(const std::string& s) {
   }
 }
 
-class SuiteTest : public ::testing::TestWithParam<std::string> {
+class SigV4SuiteTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { c_ = LoadCase(GetParam()); }
 
@@ -169,19 +169,19 @@ class SuiteTest : public ::testing::TestWithParam<std::string> {
   FakeClock clock_{0};
 };
 
-TEST(SuiteListTest, FindsTheWholeSuite) {
+TEST(SigV4SuiteListTest, FindsTheWholeSuite) {
   EXPECT_GE(CaseNames().size(), 38u) << "suite not found at " << SuiteDir();
 }
 
-TEST_P(SuiteTest, CanonicalizerReproducesHeaderSigning) { CheckCanonicalizer("header", {}); }
+TEST_P(SigV4SuiteTest, CanonicalizerReproducesHeaderSigning) { CheckCanonicalizer("header", {}); }
 
-TEST_P(SuiteTest, CanonicalizerReproducesQuerySigning) {
+TEST_P(SigV4SuiteTest, CanonicalizerReproducesQuerySigning) {
   std::vector<std::string> unsigned_params = {"X-Amz-Signature"};
   if (c_.omit_session_token) unsigned_params.push_back("X-Amz-Security-Token");
   CheckCanonicalizer("query", unsigned_params);
 }
 
-TEST_P(SuiteTest, SignerReproducesHeaderSigning) {
+TEST_P(SigV4SuiteTest, SignerReproducesHeaderSigning) {
   http::Request req = c_.Request("request.txt");
   StatusOr<SigningResult> result = SignRequest(c_.credentials, c_.options, &req);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -195,7 +195,7 @@ TEST_P(SuiteTest, SignerReproducesHeaderSigning) {
   EXPECT_EQ(SortedHeaders(req), SortedHeaders(expected));
 }
 
-TEST_P(SuiteTest, SignerReproducesPresigning) {
+TEST_P(SigV4SuiteTest, SignerReproducesPresigning) {
   http::Request req = c_.Request("request.txt");
   PresignOptions presign;
   presign.expires_s = std::stoi(JsonField(c_.context, "expiration_in_seconds"));
@@ -368,7 +368,7 @@ void ExpectRejected(const SigV4Verifier& verifier, const http::Request& req,
   EXPECT_EQ(msg.find(c.File("query-signature.txt")), std::string::npos) << what;
 }
 
-TEST_P(SuiteTest, VerifierAcceptsHeaderSignedRequestAndRejectsMutations) {
+TEST_P(SigV4SuiteTest, VerifierAcceptsHeaderSignedRequestAndRejectsMutations) {
   clock_.SetMs(c_.options.time_ms);
   SigV4Verifier verifier = MakeVerifier();
   http::Request req = c_.Request("header-signed-request.txt", /*unfold=*/false);
@@ -395,7 +395,7 @@ TEST_P(SuiteTest, VerifierAcceptsHeaderSignedRequestAndRejectsMutations) {
   ExpectRejected(two_regions, mutated, "region, both accepted", c_);
 }
 
-TEST_P(SuiteTest, VerifierAcceptsPresignedRequestAndRejectsMutations) {
+TEST_P(SigV4SuiteTest, VerifierAcceptsPresignedRequestAndRejectsMutations) {
   clock_.SetMs(c_.options.time_ms);
   SigV4Verifier verifier = MakeVerifier();
   http::Request req = c_.Request("query-signed-request.txt", /*unfold=*/false);
@@ -418,7 +418,7 @@ TEST_P(SuiteTest, VerifierAcceptsPresignedRequestAndRejectsMutations) {
   ExpectRejected(verifier, req, "expired", c_);
 }
 
-TEST(SuiteObsFoldTest, UnfoldedMultilineCaseCanonicalizesLikeTheSuite) {
+TEST(SigV4SuiteObsFoldTest, UnfoldedMultilineCaseCanonicalizesLikeTheSuite) {
   // Shows the canonicalizer itself agrees with the suite once a (lenient) transport has unfolded
   // the value; the verifier still refuses the folded request, which is what chimed receives.
   Case c = LoadCase(kObsFoldCase);
@@ -436,7 +436,7 @@ std::string CaseTestName(const ::testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(AwsSuite, SuiteTest, ::testing::ValuesIn(CaseNames()), CaseTestName);
+INSTANTIATE_TEST_SUITE_P(AwsSuite, SigV4SuiteTest, ::testing::ValuesIn(CaseNames()), CaseTestName);
 
 }  // namespace
 }  // namespace chime::auth

@@ -28,9 +28,9 @@ const Credentials kTemp{"ASIACHIMETEMP002", "tempSecret/0123456789+abcdefghijklm
 
 int64_t NowMs() { return *ParseAmzDate(kNow); }
 
-class VerifierTest : public ::testing::Test {
+class SigV4VerifierTest : public ::testing::Test {
  protected:
-  VerifierTest() {
+  SigV4VerifierTest() {
     keys_[kPlain.access_key_id] = {kPlain.secret_access_key, std::nullopt};
     keys_[kTemp.access_key_id] = {kTemp.secret_access_key, kTemp.session_token};
   }
@@ -117,7 +117,7 @@ class VerifierTest : public ::testing::Test {
   std::vector<std::string> messages_;
 };
 
-TEST_F(VerifierTest, AcceptsHeaderSignedAndPresignedRequests) {
+TEST_F(SigV4VerifierTest, AcceptsHeaderSignedAndPresignedRequests) {
   StatusOr<VerifiedCaller> r = Verifier().Verify(Signed(kPlain));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->access_key_id, kPlain.access_key_id);
@@ -127,13 +127,13 @@ TEST_F(VerifierTest, AcceptsHeaderSignedAndPresignedRequests) {
   EXPECT_TRUE(r->presigned);
 }
 
-TEST_F(VerifierTest, ClockSkewWindowIsFiveMinutesBothWays) {
+TEST_F(SigV4VerifierTest, ClockSkewWindowIsFiveMinutesBothWays) {
   for (int64_t s : {-300, -299, 0, 299, 300}) ExpectAccepted(Signed(kPlain, Options(s * 1000)));
   ExpectRejected(Signed(kPlain, Options(-301'000)), "Signature expired: ");
   ExpectRejected(Signed(kPlain, Options(301'000)), "Signature not yet current: ");
 }
 
-TEST_F(VerifierTest, SkewMessagesReadLikeAws) {
+TEST_F(SigV4VerifierTest, SkewMessagesReadLikeAws) {
   ExpectRejected(Signed(kPlain, Options(-9 * 60'000)),
                  "Signature expired: 20261128T101500Z is now earlier than 20261128T101900Z "
                  "(20261128T102400Z - 5 min.)");
@@ -142,7 +142,7 @@ TEST_F(VerifierTest, SkewMessagesReadLikeAws) {
                  "20261128T102900Z (20261128T102400Z + 5 min.)");
 }
 
-TEST_F(VerifierTest, PresignedUrlsExpire) {
+TEST_F(SigV4VerifierTest, PresignedUrlsExpire) {
   PresignOptions p{.expires_s = 60};
   http::Request req = Presigned(kPlain, Options(), p);
   ExpectAccepted(req);
@@ -162,7 +162,7 @@ TEST_F(VerifierTest, PresignedUrlsExpire) {
   ExpectRejected(Presigned(kPlain, Options(), {.expires_s = 7200}), "X-Amz-Expires", short_max);
 }
 
-TEST_F(VerifierTest, PresignedExpiresMustBeANumberOfAtMostAWeek) {
+TEST_F(SigV4VerifierTest, PresignedExpiresMustBeANumberOfAtMostAWeek) {
   for (std::string bad : {"604801", "9999999", "99999999999999999999", "-1", "1e3", ""}) {
     http::Request req = Presigned(kPlain);
     size_t at = req.target.find("X-Amz-Expires=900");
@@ -172,7 +172,7 @@ TEST_F(VerifierTest, PresignedExpiresMustBeANumberOfAtMostAWeek) {
   }
 }
 
-TEST_F(VerifierTest, SessionTokens) {
+TEST_F(SigV4VerifierTest, SessionTokens) {
   ExpectAccepted(Signed(kTemp));
   SigningOptions unsigned_token = Options();
   unsigned_token.sign_session_token = false;
@@ -206,7 +206,7 @@ TEST_F(VerifierTest, SessionTokens) {
   ExpectRejected(both, "X-Amz-Security-Token");
 }
 
-TEST_F(VerifierTest, UnknownKeyLooksExactlyLikeAWrongSignature) {
+TEST_F(SigV4VerifierTest, UnknownKeyLooksExactlyLikeAWrongSignature) {
   Credentials wrong_secret = kPlain;
   wrong_secret.secret_access_key[0] ^= 1;
   Credentials unknown{"AKIDDOESNOTEXIST", kPlain.secret_access_key, std::nullopt};
@@ -225,7 +225,7 @@ TEST_F(VerifierTest, UnknownKeyLooksExactlyLikeAWrongSignature) {
   for (const std::string& m : messages_) EXPECT_EQ(m, kSignatureMismatch);
 }
 
-TEST_F(VerifierTest, DoubleEncodedPathsRoundTrip) {
+TEST_F(SigV4VerifierTest, DoubleEncodedPathsRoundTrip) {
   for (std::string path :
        {"/accounts/a%20b", "/accounts/a%25b", "/accounts/a%2Fb/users/u", "/accounts/~tilde",
         "/accounts/a%2Bb", "/accounts/a+b", "/accounts/%C3%A9t%C3%A9",
@@ -245,7 +245,7 @@ TEST_F(VerifierTest, DoubleEncodedPathsRoundTrip) {
   ExpectRejected(c, kSignatureMismatch);
 }
 
-TEST_F(VerifierTest, PayloadHash) {
+TEST_F(SigV4VerifierTest, PayloadHash) {
   SigningOptions with_hash = Options();
   with_hash.add_content_sha256_header = true;
   ExpectAccepted(Signed(kPlain, with_hash));
@@ -295,7 +295,7 @@ http::Request HandSigned(std::vector<std::string> signed_headers, http::HeaderLi
   return req;
 }
 
-TEST_F(VerifierTest, DateHeaderIsAcceptedWhenXAmzDateIsAbsent) {
+TEST_F(SigV4VerifierTest, DateHeaderIsAcceptedWhenXAmzDateIsAbsent) {
   ExpectAccepted(HandSigned({"date", "host"},
                             {{"Host", "h"}, {"Date", "Sat, 28 Nov 2026 10:24:00 GMT"}}, kNow));
   ExpectAccepted(
@@ -313,13 +313,13 @@ TEST_F(VerifierTest, DateHeaderIsAcceptedWhenXAmzDateIsAbsent) {
       "'20261127' != '20261128', from '20261128T102400Z'.");
 }
 
-TEST_F(VerifierTest, HostMustBeSigned) {
+TEST_F(SigV4VerifierTest, HostMustBeSigned) {
   ExpectAccepted(HandSigned({"host", "x-amz-date"}, {{"Host", "h"}, {"X-Amz-Date", kNow}}, kNow));
   ExpectRejected(HandSigned({"x-amz-date"}, {{"Host", "h"}, {"X-Amz-Date", kNow}}, kNow),
                  "'Host' must be a signed header.");
 }
 
-TEST_F(VerifierTest, SpecificMessagesForMalformedAuthorization) {
+TEST_F(SigV4VerifierTest, SpecificMessagesForMalformedAuthorization) {
   auto with_auth = [](std::string value) {
     http::Request r = NewRequest();
     r.headers.emplace_back("X-Amz-Date", kNow);
@@ -365,7 +365,7 @@ TEST_F(VerifierTest, SpecificMessagesForMalformedAuthorization) {
   ExpectRejected(bad_date, "ISO-8601");
 }
 
-TEST_F(VerifierTest, RegionsAreConfigurable) {
+TEST_F(SigV4VerifierTest, RegionsAreConfigurable) {
   SigningOptions eu = Options();
   eu.region = "eu-central-1";
   ExpectRejected(Signed(kPlain, eu), "not 'eu-central-1'");
@@ -374,7 +374,7 @@ TEST_F(VerifierTest, RegionsAreConfigurable) {
   ExpectAccepted(Signed(kPlain, eu), both);
 }
 
-TEST_F(VerifierTest, ObsFoldIsRejectedEvenInUnsignedHeaders) {
+TEST_F(SigV4VerifierTest, ObsFoldIsRejectedEvenInUnsignedHeaders) {
   http::Request req = Signed(kPlain);
   req.headers.emplace_back("X-Unsigned", "a\r\n b");
   ExpectRejected(req, "line folding");
@@ -383,7 +383,7 @@ TEST_F(VerifierTest, ObsFoldIsRejectedEvenInUnsignedHeaders) {
   ExpectRejected(nul, "line folding");
 }
 
-TEST_F(VerifierTest, UnsignedHeadersMayChange) {
+TEST_F(SigV4VerifierTest, UnsignedHeadersMayChange) {
   http::Request req = Signed(kPlain);
   for (auto& [n, v] : req.headers) {
     if (n == "User-Agent") v = "proxy-rewritten";
@@ -392,14 +392,14 @@ TEST_F(VerifierTest, UnsignedHeadersMayChange) {
   ExpectAccepted(req);
 }
 
-TEST_F(VerifierTest, LookupExceptionsBecomeInternal) {
+TEST_F(SigV4VerifierTest, LookupExceptionsBecomeInternal) {
   SigV4Verifier v(VerifierOptions{}, clock_, [](std::string_view) -> std::optional<KeyMaterial> {
     throw std::runtime_error("db down");
   });
   EXPECT_EQ(v.Verify(Signed(kPlain)).status().code(), Code::kInternal);
 }
 
-TEST_F(VerifierTest, ConcurrentVerificationSharesTheKeyCache) {
+TEST_F(SigV4VerifierTest, ConcurrentVerificationSharesTheKeyCache) {
   SigV4Verifier v = Verifier();
   http::Request good = Signed(kPlain);
   http::Request temp = Signed(kTemp);
@@ -418,7 +418,7 @@ TEST_F(VerifierTest, ConcurrentVerificationSharesTheKeyCache) {
 
 // Hostile input: random single-byte edits, insertions and truncations of valid requests never
 // crash and never yield anything but OK or kUnauthenticated. (A libFuzzer target comes later.)
-TEST_F(VerifierTest, RandomCorruptionIsHandled) {
+TEST_F(SigV4VerifierTest, RandomCorruptionIsHandled) {
   std::mt19937 rng(12345);
   SigV4Verifier v = Verifier();
   const std::vector<http::Request> seeds = {
