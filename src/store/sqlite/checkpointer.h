@@ -1,0 +1,45 @@
+// Moves committed pages from the WAL into the database file off the commit path. With
+// SQLite's default auto-checkpoint, the COMMIT that crosses the threshold does the copying
+// (and its fsync) itself, so one unlucky batch of writes waits much longer than the rest.
+// The writer turns auto-checkpoint off and this thread runs PASSIVE checkpoints periodically on
+// its own connection; PASSIVE never blocks readers or the writer.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "store/sqlite/connection.h"
+
+namespace chime::store::sqlite {
+
+class Checkpointer {
+ public:
+  // Starts the thread; it checkpoints every `interval`.
+  Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval);
+  ~Checkpointer() { Stop(); }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Stops and joins the thread, closes the connection. Idempotent; not thread-safe with itself.
+  void Stop();
+
+  int64_t checkpoints() const { return checkpoints_.load(); }
+
+ private:
+  void Loop();
+
+  std::unique_ptr<Connection> conn_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::atomic<int64_t> checkpoints_{0};
+  std::thread thread_;  // last: starts after every other member is initialized
+};
+
+}  // namespace chime::store::sqlite

@@ -1,0 +1,139 @@
+#include "store/sqlite/group_commit_writer.h"
+
+#include <cstdlib>
+#include <exception>
+#include <typeinfo>
+
+#include "common/log.h"
+#include "store/sqlite/sqlite_error.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace chime::store::sqlite {
+namespace {
+
+// `done` belongs to the caller; an exception from it must not kill the only writer thread.
+void CallDone(const DoneFn& done, Status status) {
+  try {
+    done(std::move(status));
+  } catch (...) {
+    LOG_ERROR("store write completion callback threw; ignored");
+  }
+}
+
+}  // namespace
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, size_t max_batch)
+    : conn_(std::move(conn)), max_batch_(max_batch < 1 ? 1 : max_batch) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void GroupCommitWriter::Submit(TxFn fn, DoneFn done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Item{std::move(fn), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  CallDone(done, UnavailableError());
+}
+
+void GroupCommitWriter::Stop() {
+  std::lock_guard<std::mutex> stop_lock(stop_mu_);  // concurrent Stop()s join only once
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (!thread_.joinable()) return;
+  if (thread_.get_id() == std::this_thread::get_id()) {
+    // Joining ourselves would deadlock; this is a caller bug that cannot be recovered from.
+    LOG_ERROR("store Close() called from a write completion callback");
+    std::abort();
+  }
+  thread_.join();
+  conn_.reset();
+}
+
+WriterStats GroupCommitWriter::stats() const {
+  return WriterStats{writes_.load(), commits_.load(), failed_batches_.load(),
+                     largest_batch_.load()};
+}
+
+void GroupCommitWriter::Loop() {
+  for (;;) {
+    std::vector<Item> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Stop drains: the loop ends only once everything queued has run.
+      if (queue_.empty()) return;
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+  }
+}
+
+void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
+  std::vector<Status> results(batch.size(), UnavailableError());
+  size_t ran = 0;
+  bool aborted = !conn_->Exec("BEGIN IMMEDIATE", "writer.begin").ok();
+  while (!aborted && ran < batch.size()) {
+    results[ran] = RunOne(batch[ran].fn, &aborted);
+    ++ran;
+  }
+  bool committed = !aborted && conn_->Exec("COMMIT", "writer.commit").ok();
+  if (!committed) {
+    // Nothing of this batch is durable: those that succeeded (or never ran) learn so.
+    if (conn_->InTransaction()) (void)conn_->Exec("ROLLBACK", "writer.rollback");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (i >= ran || results[i].ok()) results[i] = UnavailableError();
+    }
+    failed_batches_.fetch_add(1);
+  } else {
+    commits_.fetch_add(1);
+  }
+  writes_.fetch_add(static_cast<int64_t>(ran));
+  int64_t size = static_cast<int64_t>(batch.size());
+  if (size > largest_batch_.load()) largest_batch_.store(size);  // only this thread writes it
+  for (size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
+}
+
+Status GroupCommitWriter::RunOne(const TxFn& fn, bool* aborted) {
+  if (!conn_->Exec("SAVEPOINT w", "writer.savepoint").ok()) {
+    *aborted = true;
+    return UnavailableError();
+  }
+  Status status;
+  try {
+    SqliteTx tx(*conn_, /*writable=*/true);
+    status = fn(tx);
+  } catch (const std::exception& e) {
+    // The type only: an exception's text might quote the data it choked on.
+    LOG_ERROR("store write function threw " << typeid(e).name());
+    status = InternalError();
+  } catch (...) {
+    LOG_ERROR("store write function threw a non-standard exception");
+    status = InternalError();
+  }
+  // After an I/O error or a full disk SQLite may roll the whole transaction back on its own.
+  if (!conn_->InTransaction()) {
+    LOG_WARN("sqlite rolled back a write batch; failing the whole batch");
+    *aborted = true;
+    return UnavailableError();
+  }
+  bool cleaned = status.ok() ? conn_->Exec("RELEASE w", "writer.release").ok()
+                             : conn_->Exec("ROLLBACK TO w", "writer.rollback_to").ok() &&
+                                   conn_->Exec("RELEASE w", "writer.release").ok();
+  if (!cleaned) {
+    *aborted = true;
+    return UnavailableError();
+  }
+  return status;
+}
+
+}  // namespace chime::store::sqlite

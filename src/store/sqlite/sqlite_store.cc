@@ -1,0 +1,140 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <typeinfo>
+
+#include "common/log.h"
+#include "store/sqlite/checkpointer.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/group_commit_writer.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/read_pool.h"
+#include "store/sqlite/sqlite_error.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace chime::store::sqlite {
+namespace {
+
+// SQLite would create a missing file with 0644 less the umask; the database holds PINs and
+// encrypted secrets, so create it ourselves, owner-only whatever the umask. SQLite gives the
+// -wal and -shm files the mode of the database file.
+Status CreateOwnerOnly(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return OkStatus();  // an existing file keeps the mode its owner chose
+    LOG_ERROR("cannot create database file " << path << ": " << std::strerror(errno));
+    return UnavailableError();
+  }
+  int rc = ::fchmod(fd, 0600);  // umask may have removed bits from 0600, never added any
+  int saved_errno = errno;
+  ::close(fd);
+  if (rc != 0) {
+    LOG_ERROR("cannot chmod database file " << path << ": " << std::strerror(saved_errno));
+    return UnavailableError();
+  }
+  return OkStatus();
+}
+
+StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
+                                                 const SqliteStoreOptions& options) {
+  ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
+  ASSIGN_OR_RETURN(std::string mode, conn->QueryText("PRAGMA journal_mode = WAL", "open.wal"));
+  if (mode != "wal") {
+    LOG_ERROR("sqlite refused WAL mode for " << path << " (journal_mode=" << mode << ")");
+    return UnavailableError();
+  }
+  // FULL: the WAL is fsynced at every commit, which is what makes a 2xx answer durable.
+  RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL", "open.synchronous"));
+  RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON", "open.foreign_keys"));
+  if (options.checkpoint_interval_ms > 0) {
+    RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0", "open.autocheckpoint"));
+  }
+  if (options.max_page_count > 0) {
+    // PRAGMA arguments cannot be bound; the value is an integer we format ourselves.
+    RETURN_IF_ERROR(conn->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count),
+                               "open.max_pages"));
+  }
+  RETURN_IF_ERROR(ApplyMigrations(*conn));
+  return conn;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                         const Options& options) {
+  if (path.empty()) return InvalidArgument("The database path must not be empty.");
+  RETURN_IF_ERROR(CreateOwnerOnly(path));
+  ASSIGN_OR_RETURN(auto writer_conn, OpenWriter(path, options));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (options.checkpoint_interval_ms > 0) {
+    ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
+    checkpointer = std::make_unique<Checkpointer>(
+        std::move(conn), std::chrono::milliseconds(options.checkpoint_interval_ms));
+  }
+  auto readers =
+      std::make_unique<ReadPool>(path, options.max_read_connections, options.busy_timeout_ms);
+  auto writer = std::make_unique<GroupCommitWriter>(std::move(writer_conn), options.max_batch);
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(writer), std::move(readers), std::move(checkpointer)));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<GroupCommitWriter> writer,
+                         std::unique_ptr<ReadPool> readers,
+                         std::unique_ptr<Checkpointer> checkpointer)
+    : writer_(std::move(writer)),
+      readers_(std::move(readers)),
+      checkpointer_(std::move(checkpointer)) {}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+Status SqliteStore::Read(const TxFn& fn) {
+  ASSIGN_OR_RETURN(ReadPool::Lease conn, readers_->Acquire());
+  // One read transaction, so every query of fn sees the same committed snapshot.
+  RETURN_IF_ERROR(conn->Exec("BEGIN", "read.begin"));
+  Status status;
+  try {
+    SqliteTx tx(*conn, /*writable=*/false);
+    status = fn(tx);
+  } catch (const std::exception& e) {
+    LOG_ERROR("store read function threw " << typeid(e).name());
+    status = InternalError();
+  } catch (...) {
+    LOG_ERROR("store read function threw a non-standard exception");
+    status = InternalError();
+  }
+  if (conn->InTransaction() && !conn->Exec("COMMIT", "read.commit").ok()) {
+    (void)conn->Exec("ROLLBACK", "read.rollback");
+  }
+  // Defensive: a connection stuck in a transaction would pin an old snapshot forever.
+  if (conn->InTransaction()) conn.Discard();
+  return status;
+}
+
+void SqliteStore::Write(TxFn fn, DoneFn done) { writer_->Submit(std::move(fn), std::move(done)); }
+
+void SqliteStore::Close() {
+  std::lock_guard<std::mutex> lock(close_mu_);
+  writer_->Stop();  // first: queued writes still commit
+  readers_->Close();
+  if (checkpointer_ != nullptr) checkpointer_->Stop();
+}
+
+SqliteStoreStats SqliteStore::stats() const {
+  WriterStats w = writer_->stats();
+  SqliteStoreStats s;
+  s.writes = w.writes;
+  s.commits = w.commits;
+  s.failed_batches = w.failed_batches;
+  s.largest_batch = w.largest_batch;
+  s.checkpoints = checkpointer_ != nullptr ? checkpointer_->checkpoints() : 0;
+  s.read_connections = readers_->open_connections();
+  return s;
+}
+
+}  // namespace chime::store::sqlite

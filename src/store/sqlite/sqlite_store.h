@@ -1,0 +1,86 @@
+// SqliteStore: the embedded, default Store. One database file in WAL mode; reads on the
+// callers' threads from a bounded pool of read connections, writes group-committed by a single
+// writer thread (see group_commit_writer.h); synchronous=FULL, so a done(OkStatus()) means the
+// change survives power loss.
+//
+//   ASSIGN_OR_RETURN(auto store, SqliteStore::Open("/var/lib/chimed/chimed.db", {}));
+//   Status s = store->Read([&](Tx& tx) { ... });
+//   store->Write([](Tx& tx) { return tx.InsertAccount(a); }, [](Status s) { /* post */ });
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace chime::store::sqlite {
+
+class Checkpointer;
+class GroupCommitWriter;
+class ReadPool;
+
+struct SqliteStoreOptions {
+  // How long a statement waits for a lock another process holds (chimectl on the same file).
+  int busy_timeout_ms = 5000;
+  // Read connections open at most at once; further readers wait for one to come back.
+  int max_read_connections = 8;
+  // Write functions per transaction at most.
+  size_t max_batch = 512;
+  // > 0: a background thread checkpoints the WAL this often and commits never do.
+  // 0: no thread; SQLite checkpoints inside the commit that crosses 1000 WAL pages.
+  int checkpoint_interval_ms = 1000;
+  // > 0: the database may not grow beyond this many pages (PRAGMA max_page_count); writes that
+  // would grow it fail with kUnavailable, as on a full disk. 0: SQLite's own limit.
+  int64_t max_page_count = 0;
+};
+
+struct SqliteStoreStats {
+  int64_t writes = 0;          // write functions run
+  int64_t commits = 0;         // successful batch commits (each is one fsync of the WAL)
+  int64_t failed_batches = 0;  // batches that did not commit
+  int64_t largest_batch = 0;   // most functions in one batch so far
+  int64_t checkpoints = 0;     // background WAL checkpoints run
+  int read_connections = 0;    // read connections open now
+};
+
+class SqliteStore final : public Store {
+ public:
+  using Options = SqliteStoreOptions;
+
+  // Opens (creating, with mode 0600, if absent) the database at `path` and brings its schema up
+  // to date. Errors: kInvalidArgument for an empty path; kUnavailable when the file cannot be
+  // created or opened or is locked; kInternal when the schema is newer than this binary knows
+  // or a migration fails. Details go to the log.
+  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                     const Options& options = Options());
+
+  // Closes the store (see Close()).
+  ~SqliteStore() override;
+
+  // See Store. After Close(), Read returns kUnavailable.
+  Status Read(const TxFn& fn) override;
+  // See Store. After Close(), `done(kUnavailable)` is called on the calling thread.
+  void Write(TxFn fn, DoneFn done) override;
+  // Refuses new writes, commits everything queued, waits for readers in flight, stops the
+  // threads and closes every connection. Idempotent, thread-safe; never call it from `done`.
+  void Close() override;
+
+  // Counters for tests and metrics. Thread-safe.
+  SqliteStoreStats stats() const;
+
+ private:
+  SqliteStore(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<ReadPool> readers,
+              std::unique_ptr<Checkpointer> checkpointer);
+
+  std::unique_ptr<GroupCommitWriter> writer_;
+  std::unique_ptr<ReadPool> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // null when checkpoint_interval_ms is 0
+  std::mutex close_mu_;
+};
+
+}  // namespace chime::store::sqlite

@@ -1,0 +1,146 @@
+// PINs, PIN-reset audit, access keys and documents: the small tables of SqliteTx.
+#include <string>
+
+#include "store/sqlite/row_codec.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace chime::store::sqlite {
+
+StatusOr<bool> SqliteTx::PinTaken(const std::string& pin) {
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare("SELECT EXISTS(SELECT 1 FROM users WHERE pin = ?1) "
+                                 "OR EXISTS(SELECT 1 FROM retired_pins WHERE pin = ?1)",
+                                 "pins.taken"));
+  stmt->BindText(1, pin);
+  ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "pins.taken"));
+  return row && stmt->Int(0) != 0;
+}
+
+Status SqliteTx::RetirePin(const std::string& pin, int64_t now_ms) {
+  RETURN_IF_ERROR(RequireWritable("RetirePin"));
+  if (pin.empty()) return OkStatus();  // a user without a PIN has nothing to retire
+  // OR IGNORE: retiring twice is fine, and the first retirement time is the one that counts.
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare("INSERT OR IGNORE INTO retired_pins(pin, retired_ms) "
+                                 "VALUES (?1, ?2)",
+                                 "pins.retire"));
+  stmt->BindText(1, pin);
+  stmt->BindInt(2, now_ms);
+  return StepDone(*stmt, "pins.retire");
+}
+
+Status SqliteTx::InsertPinResetAudit(const PinResetAudit& audit) {
+  RETURN_IF_ERROR(RequireWritable("InsertPinResetAudit"));
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare("INSERT INTO pin_reset_audit(request_id, principal, "
+                                 "account_id, user_id, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                 "audit.insert"));
+  stmt->BindText(1, audit.request_id);
+  stmt->BindText(2, audit.principal);
+  stmt->BindText(3, audit.account_id);
+  stmt->BindText(4, audit.user_id);
+  stmt->BindInt(5, audit.at_ms);
+  return StepDone(*stmt, "audit.insert");
+}
+
+StatusOr<int64_t> SqliteTx::CountPinResetAudits(const std::string& account_id,
+                                                const std::string& user_id) {
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare("SELECT COUNT(*) FROM pin_reset_audit "
+                                                 "WHERE account_id = ?1 AND user_id = ?2",
+                                                 "audit.count"));
+  stmt->BindText(1, account_id);
+  stmt->BindText(2, user_id);
+  ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "audit.count"));
+  return row ? stmt->Int(0) : int64_t{0};
+}
+
+StatusOr<AccessKeyRecord> SqliteTx::GetAccessKey(const std::string& access_key_id) {
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(std::string("SELECT ") + kAccessKeyColumns +
+                                                     " FROM access_keys WHERE access_key_id = ?1",
+                                                 "access_keys.get"));
+  stmt->BindText(1, access_key_id);
+  ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "access_keys.get"));
+  if (!row) return NotFound("The access key " + access_key_id + " does not exist.");
+  return ReadAccessKey(*stmt);
+}
+
+StatusOr<std::vector<AccessKeyRecord>> SqliteTx::ListAccessKeys() {
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(std::string("SELECT ") + kAccessKeyColumns +
+                                                     " FROM access_keys ORDER BY access_key_id",
+                                                 "access_keys.list"));
+  std::vector<AccessKeyRecord> keys;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "access_keys.list"));
+    if (!row) break;
+    keys.push_back(ReadAccessKey(*stmt));
+  }
+  return keys;
+}
+
+Status SqliteTx::InsertAccessKey(const AccessKeyRecord& key) {
+  RETURN_IF_ERROR(RequireWritable("InsertAccessKey"));
+  ASSIGN_OR_RETURN(bool exists, Exists("SELECT 1 FROM access_keys WHERE access_key_id = ?1",
+                                       "access_keys.exists", key.access_key_id));
+  if (exists) return Conflict("An access key with this ID already exists.");
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare(std::string("INSERT INTO access_keys(") + kAccessKeyColumns +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                 "access_keys.insert"));
+  BindAccessKey(*stmt, key);
+  return StepDone(*stmt, "access_keys.insert");
+}
+
+Status SqliteTx::UpdateAccessKey(const AccessKeyRecord& key) {
+  RETURN_IF_ERROR(RequireWritable("UpdateAccessKey"));
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare("UPDATE access_keys SET name = ?2, encrypted_secret = ?3, "
+                                 "session_token_hash = ?4, policy_json = ?5, enabled = ?6, "
+                                 "created_ms = ?7, last_used_ms = ?8 WHERE access_key_id = ?1",
+                                 "access_keys.update"));
+  BindAccessKey(*stmt, key);
+  RETURN_IF_ERROR(StepDone(*stmt, "access_keys.update"));
+  if (conn_.Changes() != 1) {
+    return NotFound("The access key " + key.access_key_id + " does not exist.");
+  }
+  return OkStatus();
+}
+
+Status SqliteTx::DeleteAccessKey(const std::string& access_key_id) {
+  RETURN_IF_ERROR(RequireWritable("DeleteAccessKey"));
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare("DELETE FROM access_keys "
+                                                 "WHERE access_key_id = ?1",
+                                                 "access_keys.delete"));
+  stmt->BindText(1, access_key_id);
+  RETURN_IF_ERROR(StepDone(*stmt, "access_keys.delete"));
+  if (conn_.Changes() != 1) {
+    return NotFound("The access key " + access_key_id + " does not exist.");
+  }
+  return OkStatus();
+}
+
+StatusOr<std::optional<std::string>> SqliteTx::GetDocument(const std::string& kind,
+                                                           const std::string& key) {
+  ASSIGN_OR_RETURN(
+      StmtLease stmt,
+      conn_.Prepare("SELECT json FROM documents WHERE kind = ?1 AND key = ?2", "documents.get"));
+  stmt->BindText(1, kind);
+  stmt->BindText(2, key);
+  ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "documents.get"));
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->Text(0));
+}
+
+Status SqliteTx::PutDocument(const std::string& kind, const std::string& key,
+                             const std::string& json) {
+  RETURN_IF_ERROR(RequireWritable("PutDocument"));
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare("INSERT INTO documents(kind, key, json) VALUES (?1, ?2, ?3) "
+                                 "ON CONFLICT(kind, key) DO UPDATE SET json = excluded.json",
+                                 "documents.put"));
+  stmt->BindText(1, kind);
+  stmt->BindText(2, key);
+  stmt->BindText(3, json);
+  return StepDone(*stmt, "documents.put");
+}
+
+}  // namespace chime::store::sqlite

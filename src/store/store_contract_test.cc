@@ -1,0 +1,747 @@
+// The Store contract (store.h), as tests every implementation must pass. The suite is
+// parameterized over a factory, so a PostgreSQL store joins by adding one INSTANTIATE line.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/test_temp_dir.h"
+#include "store/store.h"
+
+namespace chime::store {
+namespace {
+
+using model::Account;
+using model::User;
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>()> make;
+};
+
+// Keeps test names readable in ctest (gtest would otherwise dump the object's bytes).
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
+// ---------------------------------------------------------------------------------------------
+// Sample data.
+
+Account MakeAccount(const std::string& id, const std::string& name = "Example Corp") {
+  Account a;
+  a.account_id = id;
+  a.aws_account_id = "123456789012";
+  a.name = name;
+  a.account_type = model::AccountType::kEnterpriseOIDC;
+  a.created_ms = 1'545'331'525'231;
+  a.default_license = model::LicenseType::kPlus;
+  a.supported_licenses = {model::LicenseType::kBasic, model::LicenseType::kProTrial};
+  a.status = model::AccountStatus::kSuspended;
+  a.signin_delegate_groups = {"admins", "a \"quoted\", comma group", "gr\xC3\xBCppe"};
+  return a;
+}
+
+// A user with every optional field present.
+User MakeUser(const std::string& account_id, const std::string& id, const std::string& email,
+              const std::string& pin = "") {
+  User u;
+  u.user_id = id;
+  u.account_id = account_id;
+  u.primary_email = email;
+  u.primary_provisioned_number = "+12065550100";
+  u.display_name = "Jane Doe";
+  u.license_type = model::LicenseType::kBasic;
+  u.user_type = model::UserType::kSharedDevice;
+  u.registration_status = model::RegistrationStatus::kRegistered;
+  u.invitation_status = model::InvitationStatus::kAccepted;
+  u.registered_ms = 1'545'331'525'231;
+  u.invited_ms = 1'545'000'000'000;
+  u.alexa = model::AlexaForBusinessMetadata{true, "arn:aws:a4b:us-east-1:123456789012:room/x"};
+  u.personal_pin = pin;
+  return u;
+}
+
+// A user with every optional field absent.
+User MakeBareUser(const std::string& account_id, const std::string& id, const std::string& email) {
+  User u;
+  u.user_id = id;
+  u.account_id = account_id;
+  u.primary_email = email;
+  return u;
+}
+
+void ExpectAccountEq(const Account& want, const Account& got) {
+  EXPECT_EQ(want.account_id, got.account_id);
+  EXPECT_EQ(want.aws_account_id, got.aws_account_id);
+  EXPECT_EQ(want.name, got.name);
+  EXPECT_EQ(want.account_type, got.account_type);
+  EXPECT_EQ(want.created_ms, got.created_ms);
+  EXPECT_EQ(want.default_license, got.default_license);
+  EXPECT_EQ(want.supported_licenses, got.supported_licenses);
+  EXPECT_EQ(want.status, got.status);
+  EXPECT_EQ(want.signin_delegate_groups, got.signin_delegate_groups);
+}
+
+void ExpectUserEq(const User& want, const User& got) {
+  EXPECT_EQ(want.user_id, got.user_id);
+  EXPECT_EQ(want.account_id, got.account_id);
+  EXPECT_EQ(want.primary_email, got.primary_email);
+  EXPECT_EQ(want.primary_provisioned_number, got.primary_provisioned_number);
+  EXPECT_EQ(want.display_name, got.display_name);
+  EXPECT_EQ(want.license_type, got.license_type);
+  EXPECT_EQ(want.user_type, got.user_type);
+  EXPECT_EQ(want.registration_status, got.registration_status);
+  EXPECT_EQ(want.invitation_status, got.invitation_status);
+  EXPECT_EQ(want.registered_ms, got.registered_ms);
+  EXPECT_EQ(want.invited_ms, got.invited_ms);
+  ASSERT_EQ(want.alexa.has_value(), got.alexa.has_value());
+  if (want.alexa.has_value()) {
+    EXPECT_EQ(want.alexa->enabled, got.alexa->enabled);
+    EXPECT_EQ(want.alexa->room_arn, got.alexa->room_arn);
+  }
+  EXPECT_EQ(want.personal_pin, got.personal_pin);
+}
+
+// Query builders (designated initializers would trip -Wmissing-field-initializers).
+UserQuery UsersOf(const std::string& account_id, int limit = 100, int64_t after_seq = 0) {
+  UserQuery q;
+  q.account_id = account_id;
+  q.limit = limit;
+  q.after_seq = after_seq;
+  return q;
+}
+
+AccountQuery AccountsNamed(std::optional<std::string> name_prefix,
+                           std::optional<std::string> user_email = std::nullopt) {
+  AccountQuery q;
+  q.name_prefix = std::move(name_prefix);
+  q.user_email = std::move(user_email);
+  return q;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixture.
+
+class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().make();
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    if (store_ != nullptr) store_->Close();
+  }
+
+  Status Write(const TxFn& fn) { return store_->WriteAndWait(fn); }
+
+  // Runs f (Tx& -> StatusOr<T>) in a read transaction and returns its result.
+  template <typename F>
+  auto Get(F f) -> decltype(f(std::declval<Tx&>())) {
+    using R = decltype(f(std::declval<Tx&>()));
+    std::optional<R> out;
+    Status s = store_->Read([&](Tx& tx) {
+      out.emplace(f(tx));
+      return OkStatus();
+    });
+    if (!s.ok()) return R(s);
+    return std::move(*out);
+  }
+
+  Status AddAccount(const Account& a) {
+    return Write([&](Tx& tx) { return tx.InsertAccount(a); });
+  }
+  Status AddUser(const User& u) {
+    return Write([&](Tx& tx) { return tx.InsertUser(u); });
+  }
+  StatusOr<User> GetUser(const std::string& account_id, const std::string& user_id) {
+    return Get([&](Tx& tx) { return tx.GetUser(account_id, user_id); });
+  }
+  StatusOr<bool> PinTaken(const std::string& pin) {
+    return Get([&](Tx& tx) { return tx.PinTaken(pin); });
+  }
+  StatusOr<Page<User>> ListUsers(const UserQuery& q) {
+    return Get([&](Tx& tx) { return tx.ListUsers(q); });
+  }
+  StatusOr<Page<Account>> ListAccounts(const AccountQuery& q) {
+    return Get([&](Tx& tx) { return tx.ListAccounts(q); });
+  }
+  // Every account id ListAccounts returns for `q`, following next_seq with pages of `limit`.
+  std::vector<std::string> AllAccountIds(AccountQuery q, int limit = 2) {
+    q.limit = limit;
+    std::vector<std::string> ids;
+    for (;;) {
+      auto page = ListAccounts(q);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) return ids;
+      for (const auto& a : page->items) ids.push_back(a.account_id);
+      if (!page->next_seq) return ids;
+      q.after_seq = *page->next_seq;
+    }
+  }
+
+  std::unique_ptr<Store> store_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Accounts.
+
+TEST_P(StoreContractTest, AccountRoundTripsEveryField) {
+  Account a = MakeAccount("acc-1");
+  ASSERT_TRUE(AddAccount(a).ok());
+  auto got = Get([](Tx& tx) { return tx.GetAccount("acc-1"); });
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ExpectAccountEq(a, *got);
+}
+
+TEST_P(StoreContractTest, AccountWithEmptyListsRoundTrips) {
+  Account a;
+  a.account_id = "acc-1";
+  a.aws_account_id = "000000000000";
+  a.name = "n";
+  ASSERT_TRUE(AddAccount(a).ok());
+  auto got = Get([](Tx& tx) { return tx.GetAccount("acc-1"); });
+  ASSERT_TRUE(got.ok());
+  ExpectAccountEq(a, *got);
+}
+
+TEST_P(StoreContractTest, MissingAccountIsNotFound) {
+  auto got = Get([](Tx& tx) { return tx.GetAccount("nope"); });
+  EXPECT_EQ(got.status().code(), Code::kNotFound);
+  Status update = Write([](Tx& tx) { return tx.UpdateAccount(MakeAccount("nope")); });
+  EXPECT_EQ(update.code(), Code::kNotFound);
+  Status del = Write([](Tx& tx) { return tx.DeleteAccount("nope", 1); });
+  EXPECT_EQ(del.code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, DuplicateAccountIdConflicts) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  EXPECT_EQ(AddAccount(MakeAccount("acc-1", "Other")).code(), Code::kConflict);
+}
+
+TEST_P(StoreContractTest, UpdateAccountReplacesEveryField) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  Account b;
+  b.account_id = "acc-1";
+  b.aws_account_id = "210987654321";
+  b.name = "Renamed";
+  b.account_type = model::AccountType::kTeam;
+  b.created_ms = 7;
+  b.default_license = model::LicenseType::kPro;
+  b.supported_licenses = {model::LicenseType::kPro};
+  b.status = model::AccountStatus::kActive;
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.UpdateAccount(b); }).ok());
+  auto got = Get([](Tx& tx) { return tx.GetAccount("acc-1"); });
+  ASSERT_TRUE(got.ok());
+  ExpectAccountEq(b, *got);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users.
+
+TEST_P(StoreContractTest, UserRoundTripsEveryField) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  User full = MakeUser("acc-1", "u-full", "Jane@Example.com", "0123456788");
+  User bare = MakeBareUser("acc-1", "u-bare", "bare@example.com");
+  User alexa_off = MakeBareUser("acc-1", "u-alexa", "alexa@example.com");
+  alexa_off.alexa = model::AlexaForBusinessMetadata{false, ""};
+  for (const User* u : {&full, &bare, &alexa_off}) {
+    ASSERT_TRUE(AddUser(*u).ok()) << u->user_id;
+    auto got = GetUser("acc-1", u->user_id);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ExpectUserEq(*u, *got);
+  }
+}
+
+TEST_P(StoreContractTest, UserOfAnotherAccountIsNotFound) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com")).ok());
+  auto got = GetUser("acc-2", "u-1");
+  EXPECT_EQ(got.status().code(), Code::kNotFound);
+  EXPECT_EQ(GetUser("acc-1", "missing").status().code(), Code::kNotFound);
+  Status update = Write([](Tx& tx) { return tx.UpdateUser(MakeUser("acc-2", "u-1", "x@y.z")); });
+  EXPECT_EQ(update.code(), Code::kNotFound);
+  // The failed update changed nothing.
+  EXPECT_EQ(GetUser("acc-1", "u-1")->primary_email, "a@example.com");
+}
+
+TEST_P(StoreContractTest, InsertUserIntoMissingAccountIsNotFound) {
+  EXPECT_EQ(AddUser(MakeUser("nope", "u-1", "a@example.com")).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, DuplicateUserIdConflicts) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com")).ok());
+  EXPECT_EQ(AddUser(MakeUser("acc-1", "u-1", "b@example.com")).code(), Code::kConflict);
+}
+
+TEST_P(StoreContractTest, DuplicateEmailInAccountConflictsCaseInsensitively) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "Jane@Example.com")).ok());
+  Status dup = AddUser(MakeUser("acc-1", "u-2", "jANE@example.COM"));
+  EXPECT_EQ(dup.code(), Code::kConflict);
+  EXPECT_EQ(dup.message(), "A user with this email address already exists in the account.");
+  // The same address in another account is a different user.
+  EXPECT_TRUE(AddUser(MakeUser("acc-2", "u-3", "jane@example.com")).ok());
+  // Changing one's own email's case is fine; taking another user's is not.
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-4", "other@example.com")).ok());
+  EXPECT_TRUE(Write([](Tx& tx) {
+                return tx.UpdateUser(MakeUser("acc-1", "u-1", "JANE@EXAMPLE.COM"));
+              }).ok());
+  EXPECT_EQ(Write([](Tx& tx) {
+              return tx.UpdateUser(MakeUser("acc-1", "u-4", "jane@example.com"));
+            }).code(),
+            Code::kConflict);
+}
+
+TEST_P(StoreContractTest, UsersWithoutEmailDoNotCollide) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  EXPECT_TRUE(AddUser(MakeBareUser("acc-1", "u-1", "")).ok());
+  EXPECT_TRUE(AddUser(MakeBareUser("acc-1", "u-2", "")).ok());
+  EXPECT_EQ(GetUser("acc-1", "u-2")->primary_email, "");
+}
+
+TEST_P(StoreContractTest, FindUserByEmailIsCaseInsensitiveAndScopedToAccount) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "Jane@Example.com")).ok());
+  auto found = Get([](Tx& tx) { return tx.FindUserByEmail("acc-1", "jane@EXAMPLE.com"); });
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->user_id, "u-1");
+  auto other = Get([](Tx& tx) { return tx.FindUserByEmail("acc-2", "jane@example.com"); });
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());
+  // Exact match, not a pattern.
+  auto pattern = Get([](Tx& tx) { return tx.FindUserByEmail("acc-1", "%"); });
+  ASSERT_TRUE(pattern.ok());
+  EXPECT_FALSE(pattern->has_value());
+}
+
+// ---------------------------------------------------------------------------------------------
+// PINs.
+
+TEST_P(StoreContractTest, DuplicatePinConflictsWithoutNamingIt) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "5550001111")).ok());
+  // Unique across the deployment, not just the account.
+  Status dup = AddUser(MakeUser("acc-2", "u-2", "b@example.com", "5550001111"));
+  EXPECT_EQ(dup.code(), Code::kConflict);
+  EXPECT_EQ(dup.message().find("5550001111"), std::string::npos);
+  ASSERT_TRUE(AddUser(MakeUser("acc-2", "u-3", "c@example.com", "5550002222")).ok());
+  Status update = Write([](Tx& tx) {
+    return tx.UpdateUser(MakeUser("acc-2", "u-3", "c@example.com", "5550001111"));
+  });
+  EXPECT_EQ(update.code(), Code::kConflict);
+  EXPECT_EQ(GetUser("acc-2", "u-3")->personal_pin, "5550002222");
+}
+
+TEST_P(StoreContractTest, PinTakenSeesCurrentAndRetiredPins) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "1111122222")).ok());
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.RetirePin("3333344444", 5); }).ok());
+  // Retiring twice, and retiring nothing, are fine.
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.RetirePin("3333344444", 6); }).ok());
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.RetirePin("", 6); }).ok());
+  EXPECT_EQ(PinTaken("1111122222").value(), true);
+  EXPECT_EQ(PinTaken("3333344444").value(), true);
+  EXPECT_EQ(PinTaken("5555566666").value(), false);
+}
+
+TEST_P(StoreContractTest, RetiredPinCannotBeReissued) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.RetirePin("3333344444", 5); }).ok());
+  EXPECT_EQ(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "3333344444")).code(),
+            Code::kConflict);
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-2", "b@example.com", "1111122222")).ok());
+  EXPECT_EQ(Write([](Tx& tx) {
+              return tx.UpdateUser(MakeUser("acc-1", "u-2", "b@example.com", "3333344444"));
+            }).code(),
+            Code::kConflict);
+}
+
+TEST_P(StoreContractTest, ResetFlowMovesPinAndKeepsOldOneRetired) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "1111122222")).ok());
+  // Updating other fields while keeping one's own PIN is fine.
+  User u = MakeUser("acc-1", "u-1", "a@example.com", "1111122222");
+  u.display_name = "Renamed";
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.UpdateUser(u); }).ok());
+  Status reset = Write([&](Tx& tx) {
+    RETURN_IF_ERROR(tx.RetirePin(u.personal_pin, 10));
+    u.personal_pin = "7777788888";
+    RETURN_IF_ERROR(tx.UpdateUser(u));
+    return tx.InsertPinResetAudit(PinResetAudit{"req-1", "AKIAEXAMPLE", "acc-1", "u-1", 10});
+  });
+  ASSERT_TRUE(reset.ok()) << reset.ToString();
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "7777788888");
+  EXPECT_EQ(GetUser("acc-1", "u-1")->display_name, "Renamed");
+  EXPECT_TRUE(PinTaken("1111122222").value());
+  EXPECT_EQ(Get([](Tx& tx) { return tx.CountPinResetAudits("acc-1", "u-1"); }).value(), 1);
+  EXPECT_EQ(Get([](Tx& tx) { return tx.CountPinResetAudits("acc-1", "u-2"); }).value(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DeleteAccount.
+
+TEST_P(StoreContractTest, DeleteAccountRemovesUsersAndDocumentsAndRetiresPins) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "1111122222")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-2", "b@example.com", "3333344444")).ok());
+  ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-3", "c@example.com")).ok());  // no PIN
+  ASSERT_TRUE(AddUser(MakeUser("acc-2", "u-4", "a@example.com", "5555566666")).ok());
+  ASSERT_TRUE(Write([](Tx& tx) {
+                RETURN_IF_ERROR(tx.PutDocument("account_settings", "acc-1", "{}"));
+                RETURN_IF_ERROR(tx.PutDocument("user_settings", "u-1", "{}"));
+                RETURN_IF_ERROR(tx.PutDocument("user_settings", "acc-1/u-2", "{}"));
+                RETURN_IF_ERROR(tx.PutDocument("account_settings", "acc-2", "{\"k\":1}"));
+                RETURN_IF_ERROR(tx.PutDocument("user_settings", "u-4", "{\"k\":2}"));
+                return tx.PutDocument("global", "acc-10", "{\"k\":3}");
+              }).ok());
+
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.DeleteAccount("acc-1", 99); }).ok());
+
+  EXPECT_EQ(Get([](Tx& tx) { return tx.GetAccount("acc-1"); }).status().code(), Code::kNotFound);
+  EXPECT_EQ(GetUser("acc-1", "u-1").status().code(), Code::kNotFound);
+  EXPECT_EQ(ListUsers(UsersOf("acc-1")).status().code(), Code::kNotFound);
+  EXPECT_TRUE(PinTaken("1111122222").value());
+  EXPECT_TRUE(PinTaken("3333344444").value());
+  auto doc = [&](const char* kind, const char* key) {
+    return Get([&](Tx& tx) { return tx.GetDocument(kind, key); }).value();
+  };
+  EXPECT_FALSE(doc("account_settings", "acc-1").has_value());
+  EXPECT_FALSE(doc("user_settings", "u-1").has_value());
+  EXPECT_FALSE(doc("user_settings", "acc-1/u-2").has_value());
+  EXPECT_EQ(doc("account_settings", "acc-2"), "{\"k\":1}");
+  EXPECT_EQ(doc("user_settings", "u-4"), "{\"k\":2}");
+  EXPECT_EQ(doc("global", "acc-10"), "{\"k\":3}");  // a key that merely starts with the id
+  // The other account is untouched.
+  EXPECT_TRUE(GetUser("acc-2", "u-4").ok());
+  // The retired PINs stay unusable; the ids and emails are free again.
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  EXPECT_EQ(AddUser(MakeUser("acc-1", "u-9", "z@example.com", "1111122222")).code(),
+            Code::kConflict);
+  EXPECT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com")).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing.
+
+TEST_P(StoreContractTest, ListUsersPagesReturnEachUserExactlyOnce) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+  ASSERT_TRUE(Write([](Tx& tx) {
+                for (int i = 0; i < 250; ++i) {
+                  std::string id = "u-" + std::to_string(i);
+                  RETURN_IF_ERROR(tx.InsertUser(MakeBareUser("acc-1", id, id + "@example.com")));
+                  if (i % 10 == 0) {
+                    RETURN_IF_ERROR(tx.InsertUser(MakeBareUser("acc-2", "o-" + id, "o@x.y" + id)));
+                  }
+                }
+                return OkStatus();
+              }).ok());
+
+  std::vector<std::string> seen;
+  std::vector<std::string> added;
+  UserQuery q = UsersOf("acc-1", 100);
+  int pages = 0;
+  for (;;) {
+    auto page = ListUsers(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ++pages;
+    ASSERT_LE(page->items.size(), 100u);
+    for (const auto& u : page->items) {
+      EXPECT_EQ(u.account_id, "acc-1");
+      seen.push_back(u.user_id);
+    }
+    if (!page->next_seq) break;
+    q.after_seq = *page->next_seq;
+    // Users created while a client pages show up later, never shifting earlier pages.
+    std::string id = "new-" + std::to_string(pages);
+    added.push_back(id);
+    ASSERT_TRUE(AddUser(MakeBareUser("acc-1", id, id + "@example.com")).ok());
+  }
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "a user appeared twice";
+  EXPECT_EQ(seen.size(), 250 + added.size());
+  for (const auto& id : added) EXPECT_TRUE(unique.count(id)) << id;
+  // Insertion order.
+  EXPECT_EQ(seen.front(), "u-0");
+  EXPECT_EQ(seen[249], "u-249");
+}
+
+TEST_P(StoreContractTest, LastFullPageHasNoNextSeq) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(AddUser(MakeBareUser("acc-1", "u-" + std::to_string(i), "")).ok());
+  }
+  auto first = ListUsers(UsersOf("acc-1", 2));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->items.size(), 2u);
+  ASSERT_TRUE(first->next_seq.has_value());
+  auto second = ListUsers(UsersOf("acc-1", 2, *first->next_seq));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->items.size(), 2u);
+  EXPECT_FALSE(second->next_seq.has_value());
+  EXPECT_EQ(second->items[0].user_id, "u-2");
+}
+
+TEST_P(StoreContractTest, ListUsersFiltersByEmailAndType) {
+  ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+  User shared = MakeBareUser("acc-1", "u-1", "Desk@Example.com");
+  shared.user_type = model::UserType::kSharedDevice;
+  ASSERT_TRUE(AddUser(shared).ok());
+  ASSERT_TRUE(AddUser(MakeBareUser("acc-1", "u-2", "jane@example.com")).ok());
+  ASSERT_TRUE(AddUser(MakeBareUser("acc-1", "u-3", "desk@example.com.evil")).ok());
+
+  UserQuery email_query = UsersOf("acc-1");
+  email_query.email = "DESK@example.COM";
+  auto by_email = ListUsers(email_query);
+  ASSERT_TRUE(by_email.ok());
+  ASSERT_EQ(by_email->items.size(), 1u);
+  EXPECT_EQ(by_email->items[0].user_id, "u-1");
+
+  UserQuery type_query = UsersOf("acc-1");
+  type_query.user_type = model::UserType::kPrivateUser;
+  auto by_type = ListUsers(type_query);
+  ASSERT_TRUE(by_type.ok());
+  ASSERT_EQ(by_type->items.size(), 2u);
+  EXPECT_EQ(by_type->items[0].user_id, "u-2");
+
+  UserQuery both_query = type_query;
+  both_query.email = "desk@example.com";
+  auto both = ListUsers(both_query);
+  ASSERT_TRUE(both.ok());
+  EXPECT_TRUE(both->items.empty());
+  EXPECT_FALSE(both->next_seq.has_value());
+}
+
+TEST_P(StoreContractTest, ListUsersOfMissingAccountIsNotFound) {
+  EXPECT_EQ(ListUsers(UsersOf("nope")).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, ListAccountsPagesAndFiltersByNamePrefix) {
+  const std::vector<std::pair<std::string, std::string>> accounts = {
+      {"a1", "100% Corp"}, {"a2", "100 Corp"},  {"a3", "1000 Corp"}, {"a4", "my_team"},
+      {"a5", "myXteam"},   {"a6", "My_team 2"}, {"a7", "my_team2"},  {"a8", "\xC3\xA9t\xC3\xA9"},
+  };
+  for (const auto& [id, name] : accounts) ASSERT_TRUE(AddAccount(MakeAccount(id, name)).ok());
+
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(AllAccountIds(AccountQuery()), (Ids{"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("")), AllAccountIds(AccountQuery()));
+  // % and _ are characters, not wildcards.
+  EXPECT_EQ(AllAccountIds(AccountsNamed("100%")), (Ids{"a1"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("100")), (Ids{"a1", "a2", "a3"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("my_")), (Ids{"a4", "a7"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("my_team")), (Ids{"a4", "a7"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("%")), Ids{});
+  EXPECT_EQ(AllAccountIds(AccountsNamed("_")), Ids{});
+  EXPECT_EQ(AllAccountIds(AccountsNamed("\xC3\xA9")), (Ids{"a8"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("100% Corp and more")), Ids{});
+}
+
+TEST_P(StoreContractTest, ListAccountsFiltersByUserEmail) {
+  for (const char* id : {"a1", "a2", "a3"}) ASSERT_TRUE(AddAccount(MakeAccount(id)).ok());
+  ASSERT_TRUE(AddUser(MakeBareUser("a1", "u-1", "Jane@Example.com")).ok());
+  ASSERT_TRUE(AddUser(MakeBareUser("a3", "u-2", "jane@example.com")).ok());
+  ASSERT_TRUE(AddUser(MakeBareUser("a3", "u-3", "joe@example.com")).ok());
+  ASSERT_TRUE(AddUser(MakeBareUser("a2", "u-4", "joe@example.com")).ok());
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(AllAccountIds(AccountsNamed(std::nullopt, "JANE@example.com"), 1), (Ids{"a1", "a3"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed("Example", "joe@example.com")), (Ids{"a2", "a3"}));
+  EXPECT_EQ(AllAccountIds(AccountsNamed(std::nullopt, "nobody@example.com")), Ids{});
+}
+
+TEST_P(StoreContractTest, ZeroLimitIsRejected) {
+  ASSERT_TRUE(AddAccount(MakeAccount("a1")).ok());
+  EXPECT_EQ(ListAccounts(AccountQuery{std::nullopt, std::nullopt, 0, 0}).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(ListUsers(UsersOf("a1", 0)).status().code(), Code::kInvalidArgument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents and access keys.
+
+TEST_P(StoreContractTest, DocumentsAreAbsentUntilPutThenOverwritten) {
+  auto get = [&](const char* kind, const char* key) {
+    return Get([&](Tx& tx) { return tx.GetDocument(kind, key); });
+  };
+  ASSERT_TRUE(get("account_settings", "a1").ok());
+  EXPECT_FALSE(get("account_settings", "a1")->has_value());
+  ASSERT_TRUE(
+      Write([](Tx& tx) { return tx.PutDocument("account_settings", "a1", "{\"a\":1}"); }).ok());
+  ASSERT_TRUE(
+      Write([](Tx& tx) { return tx.PutDocument("user_settings", "a1", "{\"u\":1}"); }).ok());
+  EXPECT_EQ(get("account_settings", "a1").value(), "{\"a\":1}");
+  ASSERT_TRUE(
+      Write([](Tx& tx) { return tx.PutDocument("account_settings", "a1", "{\"a\":2}"); }).ok());
+  EXPECT_EQ(get("account_settings", "a1").value(), "{\"a\":2}");
+  EXPECT_EQ(get("user_settings", "a1").value(), "{\"u\":1}");
+}
+
+AccessKeyRecord MakeKey(const std::string& id) {
+  AccessKeyRecord k;
+  k.access_key_id = id;
+  k.name = "ci";
+  k.encrypted_secret = std::string("\x00\x01\xFF\xFEsecret\x00", 11);  // binary, NULs included
+  k.session_token_hash = std::string(64, 'a');
+  k.policy_json = "{\"Statement\":[]}";
+  k.enabled = false;
+  k.created_ms = 123;
+  k.last_used_ms = 456;
+  return k;
+}
+
+void ExpectKeyEq(const AccessKeyRecord& want, const AccessKeyRecord& got) {
+  EXPECT_EQ(want.access_key_id, got.access_key_id);
+  EXPECT_EQ(want.name, got.name);
+  EXPECT_EQ(want.encrypted_secret, got.encrypted_secret);
+  EXPECT_EQ(want.session_token_hash, got.session_token_hash);
+  EXPECT_EQ(want.policy_json, got.policy_json);
+  EXPECT_EQ(want.enabled, got.enabled);
+  EXPECT_EQ(want.created_ms, got.created_ms);
+  EXPECT_EQ(want.last_used_ms, got.last_used_ms);
+}
+
+TEST_P(StoreContractTest, AccessKeysRoundTripUpdateAndDelete) {
+  AccessKeyRecord full = MakeKey("AKIAFULL");
+  AccessKeyRecord bare;
+  bare.access_key_id = "AKIABARE";
+  bare.encrypted_secret = "x";
+  ASSERT_TRUE(Write([&](Tx& tx) {
+                RETURN_IF_ERROR(tx.InsertAccessKey(full));
+                return tx.InsertAccessKey(bare);
+              }).ok());
+  EXPECT_EQ(Write([&](Tx& tx) { return tx.InsertAccessKey(bare); }).code(), Code::kConflict);
+  ExpectKeyEq(full, Get([](Tx& tx) { return tx.GetAccessKey("AKIAFULL"); }).value());
+  ExpectKeyEq(bare, Get([](Tx& tx) { return tx.GetAccessKey("AKIABARE"); }).value());
+  EXPECT_EQ(Get([](Tx& tx) { return tx.GetAccessKey("AKIANONE"); }).status().code(),
+            Code::kNotFound);
+
+  auto all = Get([](Tx& tx) { return tx.ListAccessKeys(); });
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+
+  full.enabled = true;
+  full.last_used_ms = std::nullopt;
+  full.session_token_hash = std::nullopt;
+  full.name = "renamed";
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.UpdateAccessKey(full); }).ok());
+  ExpectKeyEq(full, Get([](Tx& tx) { return tx.GetAccessKey("AKIAFULL"); }).value());
+  EXPECT_EQ(Write([](Tx& tx) { return tx.UpdateAccessKey(MakeKey("AKIANONE")); }).code(),
+            Code::kNotFound);
+
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIAFULL"); }).ok());
+  EXPECT_EQ(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIAFULL"); }).code(), Code::kNotFound);
+  EXPECT_EQ(Get([](Tx& tx) { return tx.ListAccessKeys(); })->size(), 1u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions.
+
+TEST_P(StoreContractTest, WritesInsideReadFailWithInternal) {
+  std::vector<Status> results;
+  Status s = store_->Read([&](Tx& tx) {
+    results.push_back(tx.InsertAccount(MakeAccount("a1")));
+    results.push_back(tx.UpdateAccount(MakeAccount("a1")));
+    results.push_back(tx.DeleteAccount("a1", 1));
+    results.push_back(tx.InsertUser(MakeUser("a1", "u1", "a@b.c")));
+    results.push_back(tx.UpdateUser(MakeUser("a1", "u1", "a@b.c")));
+    results.push_back(tx.RetirePin("1234567890", 1));
+    results.push_back(tx.InsertPinResetAudit(PinResetAudit{}));
+    results.push_back(tx.InsertAccessKey(MakeKey("AKIA")));
+    results.push_back(tx.UpdateAccessKey(MakeKey("AKIA")));
+    results.push_back(tx.DeleteAccessKey("AKIA"));
+    results.push_back(tx.PutDocument("k", "k", "{}"));
+    return OkStatus();
+  });
+  ASSERT_TRUE(s.ok());
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].code(), Code::kInternal) << "write method #" << i;
+  }
+  EXPECT_EQ(Get([](Tx& tx) { return tx.GetAccount("a1"); }).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, FailedWriteFunctionLeavesNoTrace) {
+  Status s = Write([](Tx& tx) {
+    RETURN_IF_ERROR(tx.InsertAccount(MakeAccount("a1")));
+    RETURN_IF_ERROR(tx.RetirePin("1234567890", 1));
+    return Conflict("changed my mind");
+  });
+  EXPECT_EQ(s, Conflict("changed my mind"));
+  EXPECT_EQ(Get([](Tx& tx) { return tx.GetAccount("a1"); }).status().code(), Code::kNotFound);
+  EXPECT_FALSE(PinTaken("1234567890").value());
+}
+
+TEST_P(StoreContractTest, ThrowingFunctionsBecomeInternal) {
+  Status w = Write([](Tx& tx) -> Status {
+    (void)tx.InsertAccount(MakeAccount("a1"));
+    throw std::runtime_error("boom");
+  });
+  EXPECT_EQ(w.code(), Code::kInternal);
+  EXPECT_EQ(Get([](Tx& tx) { return tx.GetAccount("a1"); }).status().code(), Code::kNotFound);
+  Status r = store_->Read([](Tx&) -> Status { throw std::runtime_error("boom"); });
+  EXPECT_EQ(r.code(), Code::kInternal);
+  // The store still works.
+  EXPECT_TRUE(AddAccount(MakeAccount("a1")).ok());
+}
+
+TEST_P(StoreContractTest, WriteAfterCloseIsUnavailableWithoutRunningFn) {
+  store_->Close();
+  store_->Close();  // idempotent
+  bool ran = false;
+  Status s = store_->WriteAndWait([&](Tx&) {
+    ran = true;
+    return OkStatus();
+  });
+  EXPECT_EQ(s.code(), Code::kUnavailable);
+  EXPECT_FALSE(ran);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Implementations.
+
+// Owns the temporary directory of the database it wraps, so the factory can hand out a plain
+// Store and the directory goes away with it.
+class TempSqliteStore final : public Store {
+ public:
+  TempSqliteStore() {
+    auto opened = sqlite::SqliteStore::Open(dir_.File("chimed.db"));
+    if (opened.ok()) store_ = std::move(opened).value();
+  }
+  ~TempSqliteStore() override { Close(); }
+  bool ok() const { return store_ != nullptr; }
+  Status Read(const TxFn& fn) override { return store_->Read(fn); }
+  void Write(TxFn fn, DoneFn done) override { store_->Write(std::move(fn), std::move(done)); }
+  void Close() override { store_->Close(); }
+
+ private:
+  sqlite::TempDir dir_;  // declared first: outlives the store
+  std::unique_ptr<sqlite::SqliteStore> store_;
+};
+
+std::unique_ptr<Store> MakeSqliteStore() {
+  auto store = std::make_unique<TempSqliteStore>();
+  if (!store->ok()) return nullptr;
+  return store;
+}
+
+// Lowercase prefix: `ctest -R store` selects every store test.
+INSTANTIATE_TEST_SUITE_P(store, StoreContractTest,
+                         ::testing::Values(StoreFactory{"Sqlite", &MakeSqliteStore}),
+                         [](const ::testing::TestParamInfo<StoreFactory>& info) {
+                           return info.param.name;
+                         });
+
+}  // namespace
+}  // namespace chime::store
