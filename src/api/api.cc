@@ -63,11 +63,11 @@ void Api::Dispatch(http::Request& request, const std::string& request_id,
   auto route = MatchRoute(request.method, path, request.RawQuery());
   if (!route.ok()) return finish(ErrorResponse(std::nullopt, route.status()));
   const Op op = route->op;
-  std::string principal = "anonymous";
+  Caller caller;
   if (gate_) {
     auto admitted = gate_->Admit(request, op, *route);
     if (!admitted.ok()) return finish(ErrorResponse(op, admitted.status()));
-    principal = std::move(*admitted);
+    caller = std::move(*admitted);
   }
   OperationHandler handler = HandlerFor(op);
   if (!handler) {
@@ -75,7 +75,7 @@ void Api::Dispatch(http::Request& request, const std::string& request_id,
         op, InvalidArgument(std::string(OpName(op)) + " is not supported by this chimed.")));
   }
   auto call = std::make_shared<Call>(
-      deps_, op, std::move(*route), request_id, std::move(principal), std::move(request.body),
+      deps_, op, std::move(*route), request_id, std::move(caller), std::move(request.body),
       [op, finish](Status status, int http_status, std::string body) {
         http::Response response = status.ok() ? JsonResponse(http_status, std::move(body))
                                               : ErrorResponse(op, status);

@@ -14,21 +14,20 @@
 
 namespace chime::api {
 
-// Decides whether a request may run: authenticates the caller and checks that the caller may
-// perform `op` on the account named by the route (if any). Returns the caller's principal
-// (access key id) or kUnauthenticated / kPermissionDenied / kResourceExhausted. Nothing may be
-// read from or written to the store for a request the gate refuses.
+// Decides whether a request may run: authenticates the caller (SigV4), checks that the
+// caller may perform `op` on the account named by the route (if any) and applies throttling.
+// Returns the Caller or kUnauthenticated / kPermissionDenied / kResourceExhausted. Nothing may
+// be read from or written to the store for a request the gate refuses. Thread-safe.
 class Gate {
  public:
   virtual ~Gate() = default;
-  virtual StatusOr<std::string> Admit(const http::Request& request, Op op,
-                                      const Route& route) = 0;
+  virtual StatusOr<Caller> Admit(const http::Request& request, Op op, const Route& route) = 0;
 };
 
 class Api {
  public:
-  // `gate` may be null: every request is then admitted as "anonymous" (tests, and the core
-  // before authentication is configured).
+  // `gate` may be null: every request is then admitted as an unrestricted "anonymous" caller
+  // (unit tests of the pipeline).
   Api(Deps deps, Gate* gate);
 
   // http::Handler: answers every request exactly once; never throws.

@@ -31,18 +31,31 @@ struct Deps {
   ApiConfig config;
 };
 
+// Who is calling, as the Gate established it, and what they may touch. Handlers of list and
+// batch operations use `MayAccess` so that results never include, and writes never touch,
+// objects outside what the caller may see.
+struct Caller {
+  std::string principal = "anonymous";  // access key id
+  // Null means unrestricted (no gate configured).
+  std::function<bool(Op op, const std::string& account_id)> may_access;
+
+  bool MayAccess(Op op, const std::string& account_id) const {
+    return !may_access || may_access(op, account_id);
+  }
+};
+
 class Call {
  public:
   using Finish = std::function<void(Status, int http_status, std::string body)>;
 
-  Call(const Deps& deps, Op op, Route route, std::string request_id, std::string principal,
+  Call(const Deps& deps, Op op, Route route, std::string request_id, Caller caller,
        std::string body, Finish finish)
       : deps(deps),
         op(op),
         labels(std::move(route.labels)),
         query(std::move(route.query)),
         request_id(std::move(request_id)),
-        principal(std::move(principal)),
+        caller(std::move(caller)),
         body(std::move(body)),
         now_ms(deps.clock->NowMs()),
         finish_(std::move(finish)) {}
@@ -52,7 +65,7 @@ class Call {
   const std::vector<std::string> labels;  // decoded path labels, in template order
   const QueryParams query;
   const std::string request_id;
-  const std::string principal;  // access key id of the caller
+  const Caller caller;
   const std::string body;
   const int64_t now_ms;
 

@@ -111,6 +111,13 @@ StatusOr<Route> MatchRoute(std::string_view method, std::string_view raw_path,
     raw_path.remove_prefix(kLegacyPrefix.size());
   }
   auto segments = SplitPath(raw_path);
+  // SigV4 signs the path with dot segments removed, so routing on a path that still has them
+  // would let a signature for /accounts/A reach /accounts/B/../A's neighbour. Refuse them.
+  for (auto segment : segments) {
+    if (segment == "." || segment == "..") {
+      return InvalidArgument("The request path must not contain '.' or '..' segments.");
+    }
+  }
   ASSIGN_OR_RETURN(QueryParams query, ParseQuery(raw_query));
   int operation_count = 0;
   std::string operation;

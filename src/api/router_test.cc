@@ -62,6 +62,14 @@ TEST(Router, EmptyLabelIsRoutedForValidationToReject) {
   EXPECT_EQ(r->labels, (std::vector<std::string>{""}));
 }
 
+TEST(Router, DotSegmentsAreRefused) {
+  EXPECT_EQ(MatchRoute("GET", "/accounts/b/../a", "").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(MatchRoute("GET", "/accounts/./a", "").status().code(), Code::kInvalidArgument);
+  // Encoded dots are label text, decoded after routing, and never path structure.
+  EXPECT_EQ(MatchRoute("GET", "/accounts/%2E%2E", "")->labels,
+            (std::vector<std::string>{".."}));
+}
+
 TEST(Query, ParsesAndDecodes) {
   auto q = ParseQuery("a=1&b&c=x%20y&&d=");
   ASSERT_TRUE(q.ok());

@@ -37,8 +37,13 @@ StatusOr<store::AccountQuery> QueryFromRequest(const Call& call) {
 void ListAccounts(const CallPtr& call) {
   auto query = QueryFromRequest(*call);
   if (!query.ok()) return call->Fail(query.status());
-  RunRead(call, 200, [q = std::move(*query)](store::Tx& tx, std::string* out) {
+  // A key scoped to some accounts sees only those; a page may then hold fewer than
+  // MaxResults items while NextToken still leads on, which paginators handle.
+  RunRead(call, 200, [q = std::move(*query), call](store::Tx& tx, std::string* out) {
     ASSIGN_OR_RETURN(auto page, tx.ListAccounts(q));
+    std::erase_if(page.items, [&](const model::Account& a) {
+      return !call->caller.MayAccess(Op::kListAccounts, a.account_id);
+    });
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();

@@ -24,7 +24,7 @@ void ResetPersonalPIN(const CallPtr& call) {
   auto user_id = UserIdLabel(*call);
   if (!user_id.ok()) return call->Fail(user_id.status());
 
-  store::PinResetAudit audit{call->request_id, call->principal, *account_id, *user_id,
+  store::PinResetAudit audit{call->request_id, call->caller.principal, *account_id, *user_id,
                              call->now_ms};
   RandomSource* random = call->deps.random;
   RunWrite(call, 200, [audit = std::move(audit), random](store::Tx& tx, std::string* out) {
