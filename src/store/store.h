@@ -92,7 +92,9 @@ class Tx {
   // kConflict when the account already has a user with this email, or the PIN is in use.
   virtual Status InsertUser(const model::User& user) = 0;
   // Replaces every stored field of an existing user (matched by account_id + user_id),
-  // PIN included. kConflict when the new PIN is held by another user or retired.
+  // PIN included. kConflict when the new PIN is held by another user or retired. It does not
+  // retire a replaced PIN: a caller that changes the PIN must RetirePin(old) in the same
+  // transaction (ResetPersonalPIN does), or the old PIN could be issued again.
   virtual Status UpdateUser(const model::User& user) = 0;
 
   // True when `pin` is some user's current PIN or has ever been retired.
@@ -111,7 +113,9 @@ class Tx {
   virtual Status DeleteAccessKey(const std::string& access_key_id) = 0;  // kNotFound when absent
 
   // Small JSON documents keyed by (kind, key): account settings, user settings, retention
-  // settings, global settings. nullopt when never written.
+  // settings, global settings. nullopt when never written. Key convention: an account's
+  // documents use the account id (or "<account_id>/..."), a user's use the user id, global
+  // ones any other key; DeleteAccount removes the documents of the account and its users.
   virtual StatusOr<std::optional<std::string>> GetDocument(const std::string& kind,
                                                            const std::string& key) = 0;
   virtual Status PutDocument(const std::string& kind, const std::string& key,
