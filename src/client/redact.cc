@@ -1,0 +1,72 @@
+#include "client/redact.h"
+
+#include <rapidjson/document.h>
+
+#include <array>
+
+#include "client/json_dump.h"
+
+namespace chime::client {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsSecretMember(std::string_view name) {
+  constexpr std::array<std::string_view, 7> kSecret = {
+      "PersonalPIN", "SecretAccessKey", "SessionToken",         "Password",
+      "Pin",         "Token",           "aws_secret_access_key"};
+  for (std::string_view s : kSecret) {
+    if (EqualsIgnoreCase(name, s)) return true;
+  }
+  return false;
+}
+
+void RedactValue(rapidjson::Value& v) {
+  if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      std::string_view name(it->name.GetString(), it->name.GetStringLength());
+      if (IsSecretMember(name) && !it->value.IsNull()) {
+        it->value.SetString(rapidjson::StringRef("[redacted]"));
+      } else {
+        RedactValue(it->value);
+      }
+    }
+  } else if (v.IsArray()) {
+    for (auto& e : v.GetArray()) RedactValue(e);
+  }
+}
+
+}  // namespace
+
+std::string RedactHeader(std::string_view name, std::string_view value) {
+  if (EqualsIgnoreCase(name, "Authorization")) {
+    size_t sig = value.find("Signature=");
+    if (sig == std::string_view::npos) return "[redacted]";
+    return std::string(value.substr(0, sig)) + "Signature=[redacted]";
+  }
+  if (EqualsIgnoreCase(name, "X-Amz-Security-Token") || EqualsIgnoreCase(name, "Cookie") ||
+      EqualsIgnoreCase(name, "Set-Cookie") || EqualsIgnoreCase(name, "Proxy-Authorization")) {
+    return "[redacted]";
+  }
+  return std::string(value);
+}
+
+std::string RedactBody(std::string_view body) {
+  if (body.empty()) return "";
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError()) return "<" + std::to_string(body.size()) + " bytes, not JSON>";
+  RedactValue(doc);
+  return DumpJson(doc, {.indent = -1, .ensure_ascii = false});
+}
+
+}  // namespace chime::client
