@@ -11,9 +11,11 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "common/log.h"
+#include "http/framing.h"
 
 namespace chime::http {
 namespace {
@@ -26,10 +28,34 @@ using tcp = asio::ip::tcp;
 class Session;
 
 // Sessions register themselves so Stop() can close the idle ones.
+// It also counts connections per peer address, for the connection limits.
 struct Registry {
   std::mutex mu;
   std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::unordered_map<std::string, int> per_client;
+  int total = 0;
   bool stopping = false;
+
+  // Counts a new connection from `client`; false (nothing counted) when a limit is reached.
+  bool TryOpen(const std::string& client, const ServerOptions& options) {
+    std::lock_guard lock(mu);
+    if (stopping || total >= options.max_connections) return false;
+    int& n = per_client[client];
+    if (n >= options.max_connections_per_client) {
+      if (n == 0) per_client.erase(client);
+      return false;
+    }
+    ++n;
+    ++total;
+    return true;
+  }
+
+  void Closed(const std::string& client) {
+    std::lock_guard lock(mu);
+    --total;
+    auto it = per_client.find(client);
+    if (it != per_client.end() && --it->second <= 0) per_client.erase(it);
+  }
 };
 
 Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& remote) {
@@ -56,15 +82,24 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, boo
 }
 
 // One connection: read a request, hand it to the handler, write the response, repeat.
-// Requests on one connection are answered strictly in order (no pipelining overlap).
+// Requests on one connection are answered strictly in order: the next request (perhaps already
+// pipelined into buffer_) is read only after the previous response was written.
+//
+// Reading a request has two phases. The head is read with read_some into buffer_ and checked
+// by CheckRequestHead (strict framing, 414/431 limits) under the header deadline; only then is
+// Beast's parser run on the buffered head and the body read, under the body deadline.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, const ServerOptions& options, const Handler& handler,
-          Registry& registry)
-      : stream_(std::move(socket)), options_(options), handler_(handler), registry_(registry) {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    remote_ = ec ? "unknown" : ep.address().to_string();
+  Session(tcp::socket&& socket, std::string remote, const ServerOptions& options,
+          const Handler& handler, Registry& registry)
+      : stream_(std::move(socket)),
+        options_(options),
+        handler_(handler),
+        registry_(registry),
+        remote_(std::move(remote)) {
+    limits_.max_header_bytes = options.max_header_bytes;
+    limits_.max_header_count = options.max_header_count;
+    limits_.max_uri_bytes = options.max_uri_bytes;
   }
 
   void Start() {
@@ -76,8 +111,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
-    std::lock_guard lock(registry_.mu);
-    registry_.sessions.erase(weak_from_this());
+    {
+      std::lock_guard lock(registry_.mu);
+      registry_.sessions.erase(weak_from_this());
+    }
+    registry_.Closed(remote_);
   }
 
   // Called on shutdown: an idle connection closes now, a busy one after its response.
@@ -92,19 +130,63 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     if (closing_) return Close();
     parser_.emplace();
-    parser_->header_limit(options_.max_header_bytes);
+    // CheckRequestHead enforces the head limit; Beast's own limit is only a backstop.
+    parser_->header_limit(options_.max_header_bytes + 1);
     parser_->body_limit(options_.max_body_bytes);
+    // A connection's first request gets the header deadline from the accept; later ones may
+    // idle first, and the deadline starts with their first byte.
+    head_deadline_set_ = first_request_;
     stream_.expires_after(std::chrono::seconds(first_request_ ? options_.header_timeout_seconds
                                                               : options_.idle_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->OnRead(ec);
-                      });
+    ScanHead(/*new_bytes=*/std::string_view(), /*force=*/true);
+  }
+
+  // Checks the buffered head; reads more when it is incomplete.
+  void ScanHead(std::string_view new_bytes, bool force) {
+    if (buffer_.size() > 0) {
+      if (!head_deadline_set_) {
+        head_deadline_set_ = true;
+        stream_.expires_after(std::chrono::seconds(options_.header_timeout_seconds));
+      }
+      // Rescanning is only needed when a line may have ended, a NUL arrived or a size limit
+      // may have been crossed; this keeps a byte-at-a-time sender from costing quadratic time.
+      bool worth_scanning =
+          force || new_bytes.find_first_of(std::string_view("\n\0", 2)) != std::string_view::npos ||
+          buffer_.size() > limits_.max_header_bytes || buffer_.size() > limits_.max_uri_bytes;
+      if (worth_scanning) {
+        auto data = buffer_.cdata();
+        HeadCheck check = CheckRequestHead(
+            std::string_view(static_cast<const char*>(data.data()), data.size()), limits_);
+        if (check.verdict == HeadVerdict::kOk) return ReadMessage();
+        if (check.verdict != HeadVerdict::kNeedMore) return RejectHead(check);
+      }
+    }
+    auto space = buffer_.prepare(4096);
+    stream_.async_read_some(space, [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->OnHeadBytes(ec, n);
+    });
+  }
+
+  void OnHeadBytes(beast::error_code ec, size_t n) {
+    if (ec) return Close();  // peer closed, reset, or the header/idle deadline passed
+    buffer_.commit(n);
+    auto data = buffer_.cdata();
+    std::string_view all(static_cast<const char*>(data.data()), data.size());
+    ScanHead(all.substr(all.size() - n), /*force=*/false);
+  }
+
+  // The head in buffer_ passed CheckRequestHead: let Beast parse it and read the body.
+  void ReadMessage() {
+    stream_.expires_after(std::chrono::seconds(options_.body_timeout_seconds));
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == bhttp::error::partial_message) {
       return Close();
     }
     if (ec) return RejectMalformed(ec);
@@ -120,10 +202,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto guard = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
     auto self = shared_from_this();
     Responder respond = [self, guard](Response response) {
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable {
-                   self->Write(std::move(response));
-                 });
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
     };
     try {
       handler_(std::move(request), std::move(respond));
@@ -133,24 +214,38 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // Framing or size errors: answer once and close, as RFC 9112 asks for broken framing.
+  void RejectHead(const HeadCheck& check) {
+    switch (check.verdict) {
+      case HeadVerdict::kHeaderTooLarge:
+        return Reject(431, check.reason);
+      case HeadVerdict::kUriTooLong:
+        return Reject(414, check.reason);
+      default:
+        return Reject(400, check.reason);
+    }
+  }
+
+  // Errors Beast found while parsing or reading the body.
   void RejectMalformed(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return Reject(413, "the request body is too large");
+    if (ec == bhttp::error::header_limit) return Reject(431, "the request header is too large");
+    Reject(400, "malformed HTTP request");
+  }
+
+  // Answers once and closes, as RFC 9112 asks for broken framing: nothing after the error can
+  // be trusted to start where the client thinks the next request starts.
+  void Reject(int status, std::string_view reason) {
     Response r;
+    r.status = status;
     r.close = true;
     r.SetHeader("Content-Type", "application/json");
     r.SetHeader("x-amzn-ErrorType", "BadRequestException");
-    if (ec == bhttp::error::body_limit) {
-      r.status = 413;
-      r.body = R"({"Code":"BadRequest","Message":"The request body is too large."})";
-    } else if (ec == bhttp::error::header_limit) {
-      r.status = 431;
-      r.body = R"({"Code":"BadRequest","Message":"The request header is too large."})";
-    } else {
-      r.status = 400;
-      r.body = R"({"Code":"BadRequest","Message":"Malformed HTTP request."})";
-    }
+    std::string message(reason);
+    if (!message.empty()) message[0] = static_cast<char>(std::toupper(message[0]));
+    r.body = R"({"Code":"BadRequest","Message":")" + message + R"(."})";
     busy_ = true;
     keep_alive_ = false;
+    lingering_ = true;
     Write(std::move(r));
   }
 
@@ -161,9 +256,32 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write(stream_, *msg,
                        [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
                          self->busy_ = false;
-                         if (ec || !msg->keep_alive()) return self->Close();
+                         if (ec) return self->Close();
+                         if (!msg->keep_alive()) {
+                           return self->lingering_ ? self->Linger() : self->Close();
+                         }
                          self->Read();
                        });
+  }
+
+  // After an error response the client may still be sending (a body we refused). Closing with
+  // unread data would reset the connection and could destroy the response in flight, so stop
+  // sending, discard input for a moment, then close.
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    buffer_.clear();
+    stream_.expires_after(std::chrono::seconds(2));
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(buffer_.prepare(16 << 10),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->discarded_ += n;
+                              if (ec || self->discarded_ > (1u << 20)) return self->Close();
+                              self->Discard();
+                            });
   }
 
   void Close() {
@@ -176,14 +294,18 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& options_;
   const Handler& handler_;
   Registry& registry_;
+  const std::string remote_;
+  HeadLimits limits_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::string remote_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool busy_ = false;
   bool closing_ = false;
   bool first_request_ = true;
+  bool head_deadline_set_ = false;
+  bool lingering_ = false;
+  size_t discarded_ = 0;
 };
 
 }  // namespace
@@ -208,8 +330,8 @@ class Server::Impl {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      return Unavailable("cannot listen on " + options_.host + ":" +
-                         std::to_string(options_.port) + ": " + ec.message());
+      return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                         ": " + ec.message());
     }
     bound_ = acceptor_.local_endpoint(ec);
     Accept();
@@ -226,6 +348,8 @@ class Server::Impl {
     ioc_.run();
     for (auto& t : pool) t.join();
   }
+
+  void Post(std::function<void()> fn) { asio::post(ioc_, std::move(fn)); }
 
   void Stop() {
     asio::post(acceptor_.get_executor(), [this] {
@@ -248,14 +372,15 @@ class Server::Impl {
     acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) {
-        bool stopping;
-        {
-          std::lock_guard lock(registry_.mu);
-          stopping = registry_.stopping;
-        }
-        if (!stopping) {
+        auto peer = s.remote_endpoint(ec);
+        std::string remote = ec ? "unknown" : peer.address().to_string();
+        if (registry_.TryOpen(remote, options_)) {
           s.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(s), options_, handler_, registry_)->Start();
+          std::make_shared<Session>(std::move(s), std::move(remote), options_, handler_, registry_)
+              ->Start();
+        } else {
+          // Over a connection limit (or stopping): close at once, before reading anything.
+          s.close(ec);
         }
       }
       Accept();
@@ -277,6 +402,7 @@ Server::~Server() = default;
 Status Server::Start() { return impl_->Start(); }
 std::string Server::BoundAddress() const { return impl_->BoundAddress(); }
 void Server::Run() { impl_->Run(); }
+void Server::Post(std::function<void()> fn) { impl_->Post(std::move(fn)); }
 void Server::Stop() { impl_->Stop(); }
 
 }  // namespace chime::http

@@ -16,12 +16,19 @@ namespace chime::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0 picks a free port
-  int threads = 0;       // 0 means one per core
-  uint64_t max_body_bytes = 1 << 20;
-  uint32_t max_header_bytes = 16 << 10;
-  int header_timeout_seconds = 10;  // a request's header must arrive within this
-  int idle_timeout_seconds = 60;    // keep-alive connections idle longer are closed
+  uint16_t port = 8080;                  // 0 picks a free port
+  int threads = 0;                       // 0 means one per core
+  uint64_t max_body_bytes = 1 << 20;     // larger bodies: 413 and close
+  uint32_t max_header_bytes = 16 << 10;  // larger heads: 431 and close
+  uint32_t max_header_count = 100;       // more fields: 431 and close
+  uint32_t max_uri_bytes = 8 << 10;      // longer request-targets: 414 and close
+  // A request head must arrive completely within this many seconds of its first byte (or of
+  // the accept, for a connection's first request); slowloris connections are closed.
+  int header_timeout_seconds = 10;
+  int body_timeout_seconds = 30;         // the body must arrive within this after the head
+  int idle_timeout_seconds = 60;         // keep-alive connections idle longer are closed
+  int max_connections = 4096;            // open connections at most; further accepts are closed
+  int max_connections_per_client = 256;  // per peer IP address
 };
 
 // Called exactly once per request, from any thread.
@@ -41,6 +48,9 @@ class Server {
   std::string BoundAddress() const;
   // Serves on the I/O threads until Stop() and every in-flight request has been answered.
   void Run();
+  // Runs `fn` on an I/O thread soon. Thread-safe; for work that must not run on the caller's
+  // thread (a queued request admitted from the store's commit thread).
+  void Post(std::function<void()> fn);
   // Stops accepting, closes idle connections, lets in-flight requests finish. Thread-safe,
   // async-signal-unsafe (call it from a signal_set handler or another thread).
   void Stop();

@@ -1,0 +1,195 @@
+#include "http/framing.h"
+
+#include <cctype>
+
+namespace chime::http {
+namespace {
+
+bool IsTokenChar(unsigned char c) {
+  if (std::isalnum(c)) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+HeadCheck Reject(HeadVerdict verdict, const char* reason) { return {verdict, 0, reason}; }
+
+// What the field lines said about message framing, gathered while scanning.
+struct Framing {
+  int content_length_fields = 0;
+  int transfer_encoding_fields = 0;
+  int host_fields = 0;
+  std::string_view last_coding;  // the last transfer coding seen, trimmed
+  bool http11 = false;
+};
+
+// Checks one field line (without its CRLF). Returns a rejection reason or nullptr.
+const char* CheckField(std::string_view line, Framing& f) {
+  if (line.front() == ' ' || line.front() == '\t') return "obsolete line folding is not allowed";
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return "a header field has no colon";
+  std::string_view name = line.substr(0, colon);
+  if (name.empty()) return "a header field has an empty name";
+  for (unsigned char c : name) {
+    if (c == ' ' || c == '\t') return "whitespace before a header colon is not allowed";
+    if (!IsTokenChar(c)) return "a header field name has an invalid character";
+  }
+  std::string_view value = TrimOws(line.substr(colon + 1));
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return "a header value has a control character";
+  }
+  if (EqualsNoCase(name, "content-length")) {
+    ++f.content_length_fields;
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
+      return "Content-Length must be a single decimal number";
+    }
+  } else if (EqualsNoCase(name, "transfer-encoding")) {
+    ++f.transfer_encoding_fields;
+    size_t comma = value.rfind(',');
+    f.last_coding = TrimOws(comma == std::string_view::npos ? value : value.substr(comma + 1));
+  } else if (EqualsNoCase(name, "host")) {
+    ++f.host_fields;
+  }
+  return nullptr;
+}
+
+// Checks "METHOD SP request-target SP HTTP/x.y" (without CRLF).
+HeadCheck CheckRequestLine(std::string_view line, const HeadLimits& limits, Framing& f) {
+  size_t sp1 = line.find(' ');
+  if (sp1 == 0 || sp1 == std::string_view::npos) {
+    return Reject(HeadVerdict::kBadRequest, "malformed request line");
+  }
+  for (unsigned char c : line.substr(0, sp1)) {
+    if (!IsTokenChar(c)) return Reject(HeadVerdict::kBadRequest, "malformed method");
+  }
+  size_t sp2 = line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos) {
+    if (line.size() - sp1 - 1 > limits.max_uri_bytes) {
+      return Reject(HeadVerdict::kUriTooLong, "the request URI is too long");
+    }
+    return Reject(HeadVerdict::kBadRequest, "malformed request line");
+  }
+  std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  if (target.size() > limits.max_uri_bytes) {
+    return Reject(HeadVerdict::kUriTooLong, "the request URI is too long");
+  }
+  if (target.empty()) return Reject(HeadVerdict::kBadRequest, "empty request target");
+  for (unsigned char c : target) {
+    if (c <= 0x20 || c >= 0x7f) {
+      return Reject(HeadVerdict::kBadRequest, "the request target has an invalid character");
+    }
+  }
+  std::string_view version = line.substr(sp2 + 1);
+  if (version == "HTTP/1.1") {
+    f.http11 = true;
+  } else if (version != "HTTP/1.0") {
+    return Reject(HeadVerdict::kBadRequest, "unsupported HTTP version");
+  }
+  return {HeadVerdict::kOk, 0, ""};
+}
+
+// Message-level rules, once every field line has been seen (RFC 9112 6.1, 6.3, 3.2).
+const char* CheckFraming(const Framing& f) {
+  if (f.transfer_encoding_fields > 0) {
+    if (f.content_length_fields > 0) return "Content-Length and Transfer-Encoding together";
+    if (!EqualsNoCase(f.last_coding, "chunked")) {
+      return "the last transfer coding must be chunked";
+    }
+  }
+  if (f.content_length_fields > 1) return "more than one Content-Length";
+  if (f.http11 && f.host_fields != 1) return "an HTTP/1.1 request needs exactly one Host";
+  return nullptr;
+}
+
+}  // namespace
+
+HeadCheck CheckRequestHead(std::string_view data, const HeadLimits& limits) {
+  Framing framing;
+  size_t pos = 0;
+  size_t fields = 0;
+  bool request_line = true;
+  for (;;) {
+    size_t lf = data.find('\n', pos);
+    size_t end = lf == std::string_view::npos ? data.size() : lf;
+    // Bytes of an incomplete line are checked too, so a trickled bad byte is caught early.
+    std::string_view line = data.substr(pos, end - pos);
+    if (line.find('\0') != std::string_view::npos) {
+      return Reject(HeadVerdict::kBadRequest, "NUL in the request head");
+    }
+    if (lf == std::string_view::npos) {
+      if (request_line && line.size() > limits.max_uri_bytes + 32 &&
+          line.find(' ', line.find(' ') + 1) == std::string_view::npos) {
+        return Reject(HeadVerdict::kUriTooLong, "the request URI is too long");
+      }
+      if (data.size() > limits.max_header_bytes) {
+        return Reject(HeadVerdict::kHeaderTooLarge, "the request header is too large");
+      }
+      return {HeadVerdict::kNeedMore, 0, ""};
+    }
+    if (line.empty() || line.back() != '\r') {
+      return Reject(HeadVerdict::kBadRequest, "lines must end with CRLF");
+    }
+    line.remove_suffix(1);
+    if (line.find('\r') != std::string_view::npos) {
+      return Reject(HeadVerdict::kBadRequest, "a bare CR in the request head");
+    }
+    pos = lf + 1;
+    if (request_line) {
+      HeadCheck c = CheckRequestLine(line, limits, framing);
+      if (c.verdict != HeadVerdict::kOk) return c;
+      request_line = false;
+    } else if (line.empty()) {
+      if (pos > limits.max_header_bytes) {
+        return Reject(HeadVerdict::kHeaderTooLarge, "the request header is too large");
+      }
+      if (const char* why = CheckFraming(framing)) return Reject(HeadVerdict::kBadRequest, why);
+      return {HeadVerdict::kOk, pos, ""};
+    } else {
+      if (++fields > limits.max_header_count) {
+        return Reject(HeadVerdict::kHeaderTooLarge, "too many header fields");
+      }
+      if (const char* why = CheckField(line, framing)) {
+        return Reject(HeadVerdict::kBadRequest, why);
+      }
+    }
+    if (pos > limits.max_header_bytes) {
+      return Reject(HeadVerdict::kHeaderTooLarge, "the request header is too large");
+    }
+  }
+}
+
+}  // namespace chime::http
