@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/encoding.h"
+
 namespace chime::api {
 
 WireError ToWireError(Code code) {
@@ -36,8 +38,9 @@ http::Response ErrorResponse(std::optional<Op> op, const Status& status) {
   w.Key("Code");
   w.String(wire.code);
   w.Key("Message");
-  const std::string& message =
-      status.message().empty() ? std::string("The request failed.") : status.message();
+  // Messages may echo what the client sent (an id, a path); JSON must stay valid UTF-8.
+  const std::string message = status.message().empty() ? std::string("The request failed.")
+                                                        : SanitizeUtf8(status.message());
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
 

@@ -60,5 +60,10 @@ TEST(ErrorMapping, MessageIsJsonEscaped) {
   EXPECT_EQ(r.body, R"({"Code":"BadRequest","Message":"bad \"id\"\n"})");
 }
 
+TEST(ErrorMapping, MessageStaysValidUtf8) {
+  http::Response r = ErrorResponse(std::nullopt, NotFound("no user \xff\xfe"));
+  EXPECT_EQ(r.body, "{\"Code\":\"NotFound\",\"Message\":\"no user \xef\xbf\xbd\xef\xbf\xbd\"}");
+}
+
 }  // namespace
 }  // namespace chime::api

@@ -10,7 +10,8 @@ StatusOr<JsonBody> JsonBody::Parse(std::string_view body) {
     out.doc_.SetObject();
     return out;
   }
-  out.doc_.Parse(body.data(), body.size());
+  // Strings must be valid UTF-8: they are stored and echoed back in JSON.
+  out.doc_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   if (out.doc_.HasParseError()) {
     return InvalidArgument(std::string("The request body is not valid JSON: ") +
                            rapidjson::GetParseError_En(out.doc_.GetParseError()) + " (offset " +

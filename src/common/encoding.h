@@ -21,4 +21,9 @@ std::string UriEncode(std::string_view s, bool keep_slash = false);
 // Returns nullopt for a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view s);
 
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// `s` with every ill-formed UTF-8 sequence replaced by U+FFFD, so it can go into JSON.
+std::string SanitizeUtf8(std::string_view s);
+
 }  // namespace chime
