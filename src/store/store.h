@@ -28,7 +28,7 @@ struct AccountQuery {
 
 struct UserQuery {
   std::string account_id;
-  std::optional<std::string> email;                // exact PrimaryEmail match (case-insensitive)
+  std::optional<std::string> email;  // exact PrimaryEmail match (case-insensitive)
   std::optional<model::UserType> user_type;
   int64_t after_seq = 0;
   int limit = 100;
@@ -57,12 +57,34 @@ struct PinResetAudit {
 struct AccessKeyRecord {
   std::string access_key_id;  // "AKIA..." style, unique
   std::string name;
-  std::string encrypted_secret;  // opaque bytes (nonce || ciphertext || tag)
+  std::string encrypted_secret;                   // opaque bytes (nonce || ciphertext || tag)
   std::optional<std::string> session_token_hash;  // hex SHA-256, when the key requires a token
   std::string policy_json;  // IAM-style policy document; "" means no permissions
   bool enabled = true;
   int64_t created_ms = 0;
   std::optional<int64_t> last_used_ms;
+};
+
+// Bulk export records, for copying a whole store (`chimed migrate-store`).
+struct RetiredPin {
+  std::string pin;
+  int64_t retired_ms = 0;
+};
+
+struct Document {
+  std::string kind;
+  std::string key;
+  std::string json;
+};
+
+// Rows per table: progress and verification of a bulk copy.
+struct RowCounts {
+  int64_t accounts = 0;
+  int64_t users = 0;
+  int64_t retired_pins = 0;
+  int64_t pin_reset_audits = 0;
+  int64_t documents = 0;
+  int64_t access_keys = 0;
 };
 
 // The operations a transaction offers. A Tx is only valid inside the Read/Write callback that
@@ -87,7 +109,7 @@ class Tx {
   virtual StatusOr<model::User> GetUser(const std::string& account_id,
                                         const std::string& user_id) = 0;
   virtual StatusOr<std::optional<model::User>> FindUserByEmail(const std::string& account_id,
-                                                                const std::string& email) = 0;
+                                                               const std::string& email) = 0;
   virtual StatusOr<Page<model::User>> ListUsers(const UserQuery& query) = 0;
   // kConflict when the account already has a user with this email, or the PIN is in use.
   virtual Status InsertUser(const model::User& user) = 0;
@@ -109,7 +131,7 @@ class Tx {
   virtual StatusOr<AccessKeyRecord> GetAccessKey(const std::string& access_key_id) = 0;
   virtual StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys() = 0;
   virtual Status InsertAccessKey(const AccessKeyRecord& key) = 0;
-  virtual Status UpdateAccessKey(const AccessKeyRecord& key) = 0;  // kNotFound when absent
+  virtual Status UpdateAccessKey(const AccessKeyRecord& key) = 0;        // kNotFound when absent
   virtual Status DeleteAccessKey(const std::string& access_key_id) = 0;  // kNotFound when absent
 
   // Small JSON documents keyed by (kind, key): account settings, user settings, retention
@@ -120,6 +142,21 @@ class Tx {
                                                            const std::string& key) = 0;
   virtual Status PutDocument(const std::string& kind, const std::string& key,
                              const std::string& json) = 0;
+
+  // Bulk export, for copying a whole store; every listing is keyset-paged and returns at most
+  // `limit` rows (kInvalidArgument unless limit >= 1). Importing uses the ordinary writes:
+  // InsertAccount/InsertUser in listing order (so seq order is kept), RetirePin with the
+  // recorded time, InsertPinResetAudit, PutDocument, InsertAccessKey.
+  // Retired PINs in ascending PIN order, after `after_pin` ("" starts at the beginning).
+  virtual StatusOr<std::vector<RetiredPin>> ListRetiredPins(const std::string& after_pin,
+                                                            int limit) = 0;
+  // Audit records in insertion order; `next_seq` as for the other listings.
+  virtual StatusOr<Page<PinResetAudit>> ListPinResetAudits(int64_t after_seq, int limit) = 0;
+  // Documents in (kind, key) byte order, after (after_kind, after_key) ("", "" = beginning).
+  virtual StatusOr<std::vector<Document>> ListDocuments(const std::string& after_kind,
+                                                        const std::string& after_key,
+                                                        int limit) = 0;
+  virtual StatusOr<RowCounts> CountRows() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;
@@ -136,7 +173,11 @@ class Store {
   // Queues `fn` to run in a write transaction. Exactly one call of `done` follows, from a
   // store thread: OK only after the transaction that applied `fn` committed durably; `fn`'s
   // own error if it returned one (its effects rolled back); kUnavailable if the commit failed.
-  // `fn` runs at most once and must not block. `done` must be cheap (post, don't work).
+  // `fn` must not block. It may run more than once: a store whose transactions can fail for
+  // reasons outside `fn` (PostgreSQL: a serialization failure, a deadlock, a lost connection
+  // or failover before the commit) runs it again in a fresh transaction, and only the effects
+  // of the run that committed survive. So `fn` must set its outputs (assign, not append) and
+  // keep no other side effects. `done` must be cheap (post, don't work).
   // Thread-safe. After Close(), `done` is called with kUnavailable without running `fn`.
   virtual void Write(TxFn fn, DoneFn done) = 0;
 

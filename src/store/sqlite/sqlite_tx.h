@@ -53,6 +53,13 @@ class SqliteTx final : public Tx {
   Status PutDocument(const std::string& kind, const std::string& key,
                      const std::string& json) override;
 
+  StatusOr<std::vector<RetiredPin>> ListRetiredPins(const std::string& after_pin,
+                                                    int limit) override;
+  StatusOr<Page<PinResetAudit>> ListPinResetAudits(int64_t after_seq, int limit) override;
+  StatusOr<std::vector<Document>> ListDocuments(const std::string& after_kind,
+                                                const std::string& after_key, int limit) override;
+  StatusOr<RowCounts> CountRows() override;
+
  private:
   Status RequireWritable(std::string_view op) const;
   // Steps a statement: true on a row, false when done.

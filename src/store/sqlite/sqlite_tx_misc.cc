@@ -1,4 +1,4 @@
-// PINs, PIN-reset audit, access keys and documents: the small tables of SqliteTx.
+// PINs, PIN-reset audit, access keys, documents and bulk export: the small tables of SqliteTx.
 #include <string>
 
 #include "store/sqlite/row_codec.h"
@@ -141,6 +141,77 @@ Status SqliteTx::PutDocument(const std::string& kind, const std::string& key,
   stmt->BindText(2, key);
   stmt->BindText(3, json);
   return StepDone(*stmt, "documents.put");
+}
+
+StatusOr<std::vector<RetiredPin>> SqliteTx::ListRetiredPins(const std::string& after_pin,
+                                                            int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare("SELECT pin, retired_ms FROM retired_pins "
+                                                 "WHERE pin > ?1 ORDER BY pin LIMIT ?2",
+                                                 "export.retired_pins"));
+  stmt->BindText(1, after_pin);
+  stmt->BindInt(2, limit);
+  std::vector<RetiredPin> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "export.retired_pins"));
+    if (!row) break;
+    out.push_back({stmt->Text(0), stmt->Int(1)});
+  }
+  return out;
+}
+
+StatusOr<Page<PinResetAudit>> SqliteTx::ListPinResetAudits(int64_t after_seq, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(StmtLease stmt,
+                   conn_.Prepare("SELECT id, request_id, principal, account_id, user_id, at_ms "
+                                 "FROM pin_reset_audit WHERE id > ?1 ORDER BY id LIMIT ?2",
+                                 "export.audits"));
+  stmt->BindInt(1, after_seq);
+  stmt->BindInt(2, static_cast<int64_t>(limit) + 1);
+  auto read = [](const Stmt& s) -> StatusOr<std::pair<int64_t, PinResetAudit>> {
+    return std::make_pair(s.Int(0),
+                          PinResetAudit{s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5)});
+  };
+  return ReadPage<PinResetAudit>(*stmt, limit, read, "export.audits");
+}
+
+StatusOr<std::vector<Document>> SqliteTx::ListDocuments(const std::string& after_kind,
+                                                        const std::string& after_key, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare("SELECT kind, key, json FROM documents "
+                                                 "WHERE (kind, key) > (?1, ?2) "
+                                                 "ORDER BY kind, key LIMIT ?3",
+                                                 "export.documents"));
+  stmt->BindText(1, after_kind);
+  stmt->BindText(2, after_key);
+  stmt->BindInt(3, limit);
+  std::vector<Document> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "export.documents"));
+    if (!row) break;
+    out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2)});
+  }
+  return out;
+}
+
+StatusOr<RowCounts> SqliteTx::CountRows() {
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare("SELECT (SELECT COUNT(*) FROM accounts), "
+                                                 "(SELECT COUNT(*) FROM users), "
+                                                 "(SELECT COUNT(*) FROM retired_pins), "
+                                                 "(SELECT COUNT(*) FROM pin_reset_audit), "
+                                                 "(SELECT COUNT(*) FROM documents), "
+                                                 "(SELECT COUNT(*) FROM access_keys)",
+                                                 "export.count"));
+  ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "export.count"));
+  RowCounts c;
+  if (!row) return c;
+  c.accounts = stmt->Int(0);
+  c.users = stmt->Int(1);
+  c.retired_pins = stmt->Int(2);
+  c.pin_reset_audits = stmt->Int(3);
+  c.documents = stmt->Int(4);
+  c.access_keys = stmt->Int(5);
+  return c;
 }
 
 }  // namespace chime::store::sqlite

@@ -1,0 +1,262 @@
+#include "store/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+#include <sys/socket.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "common/log.h"
+
+namespace chime::store::postgres {
+
+// ---------------------------------------------------------------------------------------------
+// PgResult
+
+PgResult& PgResult::operator=(PgResult&& other) noexcept {
+  if (this != &other) {
+    if (res_ != nullptr) PQclear(res_);
+    res_ = other.res_;
+    other.res_ = nullptr;
+  }
+  return *this;
+}
+
+PgResult::~PgResult() {
+  if (res_ != nullptr) PQclear(res_);
+}
+
+int PgResult::rows() const { return PQntuples(res_); }
+
+int64_t PgResult::affected() const {
+  const char* text = PQcmdTuples(res_);
+  int64_t n = 0;
+  std::from_chars(text, text + std::char_traits<char>::length(text), n);
+  return n;
+}
+
+bool PgResult::IsNull(int row, int col) const { return PQgetisnull(res_, row, col) != 0; }
+
+std::string PgResult::Text(int row, int col) const {
+  if (IsNull(row, col)) return "";
+  return std::string(PQgetvalue(res_, row, col), PQgetlength(res_, row, col));
+}
+
+int64_t PgResult::Int(int row, int col) const {
+  if (IsNull(row, col)) return 0;
+  const char* text = PQgetvalue(res_, row, col);
+  int64_t n = 0;
+  std::from_chars(text, text + PQgetlength(res_, row, col), n);
+  return n;
+}
+
+std::optional<int64_t> PgResult::OptionalInt(int row, int col) const {
+  if (IsNull(row, col)) return std::nullopt;
+  return Int(row, col);
+}
+
+bool PgResult::Bool(int row, int col) const {
+  return !IsNull(row, col) && PQgetvalue(res_, row, col)[0] == 't';
+}
+
+std::string PgResult::Bytes(int row, int col) const {
+  if (IsNull(row, col)) return "";
+  size_t length = 0;
+  unsigned char* raw =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res_, row, col)), &length);
+  if (raw == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(raw), length);
+  PQfreemem(raw);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Params
+
+Params& Params::Add(std::string_view value, bool is_null, int format) {
+  values_.emplace_back(value);
+  nulls_.push_back(is_null);
+  formats_.push_back(format);
+  Refresh();
+  return *this;
+}
+
+// Pointers into values_ move whenever the vector grows (and short strings live inline), so they
+// are rebuilt after every Add; statements have at most a few dozen parameters.
+void Params::Refresh() {
+  pointers_.clear();
+  lengths_.clear();
+  for (size_t i = 0; i < values_.size(); ++i) {
+    pointers_.push_back(nulls_[i] ? nullptr : values_[i].c_str());
+    lengths_.push_back(static_cast<int>(values_[i].size()));
+  }
+}
+
+Params& Params::Text(std::string_view value) { return Add(value, false, 0); }
+Params& Params::TextOrNull(std::string_view value) { return Add(value, value.empty(), 0); }
+Params& Params::Int(int64_t value) { return Add(std::to_string(value), false, 0); }
+Params& Params::OptionalInt(const std::optional<int64_t>& value) {
+  return value.has_value() ? Int(*value) : Null();
+}
+Params& Params::Bool(bool value) { return Add(value ? "t" : "f", false, 0); }
+Params& Params::Bytes(std::string_view bytes) { return Add(bytes, false, 1); }
+Params& Params::Null() { return Add("", true, 0); }
+
+// ---------------------------------------------------------------------------------------------
+// PgConnection
+
+namespace {
+
+// Server notices (e.g. "relation already exists, skipping") are not for chimed's stderr.
+void IgnoreNotice(void*, const char*) {}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectSettings& settings) {
+  const std::string timeout = std::to_string(settings.connect_timeout_s);
+  // Our defaults come first: with expand_dbname, values from the URL (which follows) win, so an
+  // operator can override any of them.
+  const char* keywords[] = {"connect_timeout",
+                            "keepalives",
+                            "keepalives_idle",
+                            "keepalives_interval",
+                            "keepalives_count",
+                            "tcp_user_timeout",
+                            "target_session_attrs",
+                            "application_name",
+                            "dbname",
+                            nullptr};
+  const char* values[] = {timeout.c_str(),
+                          "1",
+                          "10",
+                          "5",
+                          "3",
+                          "15000",
+                          "read-write",
+                          settings.application_name.c_str(),
+                          settings.url.c_str(),
+                          nullptr};
+  pg_conn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (raw == nullptr) {
+    LOG_ERROR("postgres: out of memory creating a connection");
+    return UnavailableError();
+  }
+  if (PQstatus(raw) != CONNECTION_OK) {
+    // libpq's message names hosts and the server's refusal, never the password.
+    std::string why = PQerrorMessage(raw);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    LOG_WARN("postgres: cannot connect to " << RedactUrl(settings.url) << ": " << why);
+    PQfinish(raw);
+    return UnavailableError();
+  }
+  PQsetNoticeProcessor(raw, &IgnoreNotice, nullptr);
+  std::unique_ptr<PgConnection> conn(new PgConnection(raw));
+  RETURN_IF_ERROR(conn->SetUpSession());
+  return conn;
+}
+
+Status PgConnection::SetUpSession() {
+  // A client that vanishes mid-transaction (crash, partition) must not hold row locks for long:
+  // the server drops its session after these, which also lets an unknown COMMIT be resolved.
+  RETURN_IF_ERROR(
+      Exec("SET idle_in_transaction_session_timeout = '60s';"
+           "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
+           "SET tcp_keepalives_count = 3",
+           "session.setup"));
+  // A 2xx means durable: never run with asynchronous commit, whatever the server default.
+  ASSIGN_OR_RETURN(std::string mode, QueryText("SHOW synchronous_commit", "session.sync"));
+  if (mode == "off" || mode == "local") {
+    LOG_WARN("postgres: synchronous_commit is " << mode << " on the server; chimed sets it to on");
+    RETURN_IF_ERROR(Exec("SET synchronous_commit = on", "session.sync_on"));
+  }
+  return OkStatus();
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+bool PgConnection::broken() const { return simulated_failure_ || PQstatus(conn_) != CONNECTION_OK; }
+
+void PgConnection::SimulateNetworkFailure() {
+  ::shutdown(PQsocket(conn_), SHUT_RDWR);
+  simulated_failure_ = true;
+}
+
+Status PgConnection::Fail(pg_result* res, std::string_view op) {
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const char* constraint =
+      res != nullptr ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+  // A missing SQLSTATE with a healthy connection is a libpq-side failure (out of memory, a
+  // protocol error); treat it like a lost connection: reconnecting is the only cure.
+  std::string_view sqlstate = state != nullptr && !broken() ? state : "";
+  PgError e = ClassifyPgError(sqlstate, constraint != nullptr ? constraint : "", op);
+  last_failure_ = e.failure;
+  if (res != nullptr) PQclear(res);
+  return e.status;
+}
+
+StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& params,
+                                       std::string_view op) {
+  if (broken()) return Fail(nullptr, op);
+  std::string key(sql);
+  auto it = prepared_.find(key);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size());
+    pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
+    if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) return Fail(res, op);
+    PQclear(res);
+    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  }
+  pg_result* res = PQexecPrepared(conn_, it->second.c_str(), params.size(), params.values(),
+                                  params.lengths(), params.formats(), /*resultFormat=*/0);
+  ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(res, op);
+  last_failure_ = Failure::kStatement;
+  return PgResult(res);
+}
+
+Status PgConnection::Exec(std::string_view sql, std::string_view op) {
+  if (broken()) return Fail(nullptr, op);
+  pg_result* res = PQexec(conn_, std::string(sql).c_str());
+  ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(res, op);
+  PQclear(res);
+  last_failure_ = Failure::kStatement;
+  return OkStatus();
+}
+
+StatusOr<std::string> PgConnection::QueryText(std::string_view sql, std::string_view op) {
+  if (broken()) return Fail(nullptr, op);
+  pg_result* res = PQexec(conn_, std::string(sql).c_str());
+  ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK) return Fail(res, op);
+  PgResult result(res);
+  last_failure_ = Failure::kStatement;
+  return result.rows() > 0 ? result.Text(0, 0) : std::string();
+}
+
+std::string RedactUrl(std::string_view url) {
+  std::string out(url);
+  // URI form: scheme://user:password@hosts/...
+  size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    size_t start = scheme + 3;
+    size_t at = out.find('@', start);
+    size_t slash = out.find('/', start);
+    size_t colon = out.find(':', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
+        colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // Keyword form or query parameter: password=...
+  for (size_t pos = out.find("password="); pos != std::string::npos;
+       pos = out.find("password=", pos + 1)) {
+    size_t begin = pos + 9;
+    size_t end = out.find_first_of(" &", begin);
+    if (end == std::string::npos) end = out.size();
+    out.replace(begin, end - begin, "***");
+  }
+  return out;
+}
+
+}  // namespace chime::store::postgres

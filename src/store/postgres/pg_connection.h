@@ -1,0 +1,131 @@
+// RAII over libpq. A PgConnection owns one PGconn and caches its prepared statements, so each
+// SQL text is parsed and planned once per connection and then executed by name. A PgResult owns
+// one PGresult. Neither is thread-safe: a connection belongs to one thread at a time (a writer
+// thread, or the reader that checked it out of the pool).
+//
+//   ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(settings));
+//   Params p;
+//   p.Text(account_id);
+//   ASSIGN_OR_RETURN(PgResult r, conn->Query("SELECT name FROM accounts WHERE account_id = $1",
+//                                            p, "accounts.get"));
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "store/postgres/pg_error.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace chime::store::postgres {
+
+// How to reach the database. `url` is a libpq connection URI or keyword string; it may name
+// several hosts ("postgresql://h1:5432,h2:5432/chimed"). Connections prefer the read-write
+// server (target_session_attrs=read-write) unless the URL says otherwise.
+struct ConnectSettings {
+  std::string url;
+  int connect_timeout_s = 5;
+  std::string application_name = "chimed";
+};
+
+// One statement's result. Rows and columns are 0-based.
+class PgResult {
+ public:
+  explicit PgResult(pg_result* res) : res_(res) {}
+  PgResult(PgResult&& other) noexcept : res_(other.res_) { other.res_ = nullptr; }
+  PgResult& operator=(PgResult&& other) noexcept;
+  PgResult(const PgResult&) = delete;
+  ~PgResult();
+
+  int rows() const;
+  // Rows an INSERT/UPDATE/DELETE changed.
+  int64_t affected() const;
+  bool IsNull(int row, int col) const;
+  std::string Text(int row, int col) const;  // "" for NULL
+  int64_t Int(int row, int col) const;       // 0 for NULL
+  std::optional<int64_t> OptionalInt(int row, int col) const;
+  bool Bool(int row, int col) const;          // a boolean column ("t")
+  std::string Bytes(int row, int col) const;  // a bytea column, decoded
+
+ private:
+  pg_result* res_;
+};
+
+// Statement parameters, $1, $2 ... in the order added. Values are copied.
+class Params {
+ public:
+  Params& Text(std::string_view value);
+  // NULL when empty: for columns where "" means "none" (email, PIN) so UNIQUE ignores them.
+  Params& TextOrNull(std::string_view value);
+  Params& Int(int64_t value);
+  Params& OptionalInt(const std::optional<int64_t>& value);
+  Params& Bool(bool value);
+  Params& Bytes(std::string_view bytes);  // sent in binary, for bytea columns
+  Params& Null();
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const { return pointers_.data(); }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  Params& Add(std::string_view value, bool is_null, int format);
+  void Refresh();
+
+  std::vector<std::string> values_;
+  std::vector<bool> nulls_;
+  std::vector<const char*> pointers_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+class PgConnection {
+ public:
+  // Connects and prepares the session (timeouts that let the server notice a vanished client,
+  // synchronous_commit at least "on"). kUnavailable when no suitable server answers.
+  static StatusOr<std::unique_ptr<PgConnection>> Connect(const ConnectSettings& settings);
+
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs one SQL statement with parameters through the prepared-statement cache.
+  // `op` labels errors in the log. On failure, last_failure() says what it means.
+  StatusOr<PgResult> Query(std::string_view sql, const Params& params, std::string_view op);
+  // Runs SQL text without parameters, possibly several statements (BEGIN; INSERT ...), by the
+  // simple protocol. Rows are discarded.
+  Status Exec(std::string_view sql, std::string_view op);
+  // The first column of the first row of `sql` (simple protocol), "" when there is no row.
+  StatusOr<std::string> QueryText(std::string_view sql, std::string_view op);
+
+  // What the last failed Query/Exec meant (kStatement after a success).
+  Failure last_failure() const { return last_failure_; }
+  // True once the connection is unusable; the owner reconnects.
+  bool broken() const;
+  // Closes the socket without telling the server, as a network failure would. For tests of
+  // what follows a lost connection.
+  void SimulateNetworkFailure();
+
+ private:
+  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  // Maps a failed result (or none, when the connection broke) and records last_failure_.
+  Status Fail(pg_result* res, std::string_view op);
+  Status SetUpSession();
+
+  pg_conn* conn_;
+  bool simulated_failure_ = false;
+  Failure last_failure_ = Failure::kStatement;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+};
+
+// `url` with any password replaced by "***", for logs.
+std::string RedactUrl(std::string_view url);
+
+}  // namespace chime::store::postgres

@@ -1,0 +1,70 @@
+// PgStore: the Store on PostgreSQL, for deployments that outgrow one machine: several chimed
+// instances share one database, and the database fails over (Patroni, or a multi-host URL and
+// target_session_attrs=read-write). Reads run on the callers' threads in REPEATABLE READ
+// snapshots from a bounded connection pool; writes are group-committed in SERIALIZABLE
+// transactions by writer threads (pg_writer.h), retried on serialization failures and lost
+// connections, with interrupted COMMITs resolved before anyone is answered.
+//
+//   ASSIGN_OR_RETURN(auto store, PgStore::Open("postgresql://chimed@db1,db2/chimed", {}));
+//   Status s = store->Read([&](Tx& tx) { ... });
+//   store->Write([](Tx& tx) { return tx.InsertAccount(a); }, [](Status s) { /* post */ });
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+#include "store/postgres/pg_writer.h"
+#include "store/store.h"
+
+namespace chime::store::postgres {
+
+class PgPool;
+
+struct PgStoreOptions {
+  int max_read_connections = 8;  // per chimed instance; add writer.threads for the total
+  int connect_timeout_s = 5;     // per host of the URL
+  PgWriterOptions writer;
+};
+
+struct PgStoreStats {
+  PgWriterStats writer;
+  int read_connections = 0;  // read connections open now
+};
+
+class PgStore final : public Store {
+ public:
+  using Options = PgStoreOptions;
+
+  // Connects to `url` (a libpq URI, possibly naming several hosts) and brings the schema up to
+  // date, safely when several instances start at once. Errors: kInvalidArgument for an empty
+  // URL; kUnavailable when no read-write server answers; kInternal when the schema is newer
+  // than this binary knows or a migration fails. Details go to the log, the password never.
+  static StatusOr<std::unique_ptr<PgStore>> Open(const std::string& url,
+                                                 const Options& options = Options());
+
+  ~PgStore() override;
+
+  // See Store. kUnavailable while no read-write server is reachable, or after Close().
+  Status Read(const TxFn& fn) override;
+  // See Store. `fn` may run more than once (a retried transaction); only one run commits.
+  void Write(TxFn fn, DoneFn done) override;
+  // Refuses new writes, commits everything queued, waits for readers, closes every connection.
+  // Idempotent, thread-safe; never call it from `done`.
+  void Close() override;
+
+  PgStoreStats stats() const;
+
+ private:
+  PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> readers);
+
+  std::unique_ptr<PgWriter> writer_;
+  std::unique_ptr<PgPool> readers_;
+  std::mutex close_mu_;
+};
+
+// True when `url` names a PostgreSQL store ("postgres://..." or "postgresql://...").
+bool IsPostgresUrl(const std::string& url);
+
+}  // namespace chime::store::postgres

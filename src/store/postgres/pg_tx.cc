@@ -1,0 +1,66 @@
+// Helpers shared by the Tx operations; the operations themselves live in pg_tx_*.cc.
+#include "store/postgres/pg_tx.h"
+
+#include "common/log.h"
+
+namespace chime::store::postgres {
+
+Status AccountNotFound(const std::string& account_id) {
+  return NotFound("The account " + account_id + " does not exist.");
+}
+
+Status UserNotFound(const std::string& account_id, const std::string& user_id) {
+  return NotFound("The user " + user_id + " does not exist in account " + account_id + ".");
+}
+
+// Says neither which PIN nor whether it is current or retired: both are nobody else's business.
+Status PinInUse() { return Conflict("PIN already in use."); }
+
+Status CheckLimit(int limit) {
+  if (limit < 1) return InvalidArgument("The page size must be at least 1.");
+  return OkStatus();
+}
+
+Status PgTx::RequireWritable(std::string_view op) const {
+  if (writable_) return OkStatus();
+  // A bug in the caller, not a client error: a Read callback tried to write.
+  LOG_ERROR("store " << op << " called inside a read transaction");
+  return InternalError();
+}
+
+StatusOr<PgResult> PgTx::Run(std::string_view sql, const Params& params, std::string_view op) {
+  if (health_.failed) return health_.status;
+  auto result = conn_.Query(sql, params, op);
+  if (!result.ok()) {
+    health_.failed = true;
+    health_.failure = conn_.last_failure();
+    health_.status = result.status();
+  }
+  return result;
+}
+
+StatusOr<bool> PgTx::Exists(std::string_view sql, const Params& params, std::string_view op) {
+  ASSIGN_OR_RETURN(PgResult r, Run(sql, params, op));
+  return r.rows() > 0;
+}
+
+Status PgTx::RequireAccount(const std::string& account_id) {
+  Params p;
+  p.Text(account_id);
+  ASSIGN_OR_RETURN(bool exists,
+                   Exists("SELECT 1 FROM accounts WHERE account_id = $1", p, "accounts.exists"));
+  return exists ? OkStatus() : AccountNotFound(account_id);
+}
+
+// Keyset pagination promises that rows added while a client pages appear after the ones it has
+// seen. With one writer (SQLite) seq order is commit order; with many writers a sequence value
+// taken early could commit late, behind a cursor that already passed it. So inserts that take
+// a seq first take this lock, held until commit, and seq order becomes commit order again, per
+// account for users and globally for accounts.
+Status PgTx::LockSeqOrder(std::string_view scope, const std::string& key) {
+  Params p;
+  p.Text(std::string(scope)).Text(key);
+  return Run("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", p, "seq.lock").status();
+}
+
+}  // namespace chime::store::postgres

@@ -1,0 +1,115 @@
+// The Tx of the PostgreSQL store: every Tx operation as SQL on one connection. Like SqliteTx it
+// neither begins nor ends transactions (PgStore and PgWriter do), checks uniqueness with a
+// query first so that clients get a specific message, and leaves the unique indexes (and the
+// retired-PIN trigger) as the last line of defence.
+//
+// One difference from SQLite: after any failed statement PostgreSQL refuses further statements
+// until the transaction (or savepoint) is rolled back. So the first failure is remembered in
+// `health()` and every later call returns it without a round trip; the writer reads health()
+// to learn whether the whole transaction must be retried (serialization failure, deadlock, lost
+// connection) even when the write function swallowed the error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "store/postgres/pg_connection.h"
+#include "store/store.h"
+
+namespace chime::store::postgres {
+
+struct TxHealth {
+  bool failed = false;  // a statement failed: the transaction (or savepoint) is aborted
+  Failure failure = Failure::kStatement;
+  Status status;  // the first failure, as returned to the caller
+};
+
+class PgTx final : public Tx {
+ public:
+  // `writable` false makes every write method fail with kInternal (a Read callback wrote).
+  PgTx(PgConnection& conn, bool writable) : conn_(conn), writable_(writable) {}
+
+  const TxHealth& health() const { return health_; }
+
+  StatusOr<model::Account> GetAccount(const std::string& account_id) override;
+  StatusOr<Page<model::Account>> ListAccounts(const AccountQuery& query) override;
+  Status InsertAccount(const model::Account& account) override;
+  Status UpdateAccount(const model::Account& account) override;
+  Status DeleteAccount(const std::string& account_id, int64_t now_ms) override;
+
+  StatusOr<model::User> GetUser(const std::string& account_id, const std::string& user_id) override;
+  StatusOr<std::optional<model::User>> FindUserByEmail(const std::string& account_id,
+                                                       const std::string& email) override;
+  StatusOr<Page<model::User>> ListUsers(const UserQuery& query) override;
+  Status InsertUser(const model::User& user) override;
+  Status UpdateUser(const model::User& user) override;
+
+  StatusOr<bool> PinTaken(const std::string& pin) override;
+  Status RetirePin(const std::string& pin, int64_t now_ms) override;
+  Status InsertPinResetAudit(const PinResetAudit& audit) override;
+  StatusOr<int64_t> CountPinResetAudits(const std::string& account_id,
+                                        const std::string& user_id) override;
+
+  StatusOr<AccessKeyRecord> GetAccessKey(const std::string& access_key_id) override;
+  StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys() override;
+  Status InsertAccessKey(const AccessKeyRecord& key) override;
+  Status UpdateAccessKey(const AccessKeyRecord& key) override;
+  Status DeleteAccessKey(const std::string& access_key_id) override;
+
+  StatusOr<std::optional<std::string>> GetDocument(const std::string& kind,
+                                                   const std::string& key) override;
+  Status PutDocument(const std::string& kind, const std::string& key,
+                     const std::string& json) override;
+
+  StatusOr<std::vector<RetiredPin>> ListRetiredPins(const std::string& after_pin,
+                                                    int limit) override;
+  StatusOr<Page<PinResetAudit>> ListPinResetAudits(int64_t after_seq, int limit) override;
+  StatusOr<std::vector<Document>> ListDocuments(const std::string& after_kind,
+                                                const std::string& after_key, int limit) override;
+  StatusOr<RowCounts> CountRows() override;
+
+ private:
+  Status RequireWritable(std::string_view op) const;
+  // Runs one statement unless an earlier one failed; records the first failure.
+  StatusOr<PgResult> Run(std::string_view sql, const Params& params, std::string_view op);
+  // True when `sql` with `params` yields a row.
+  StatusOr<bool> Exists(std::string_view sql, const Params& params, std::string_view op);
+  // kNotFound naming the account unless it exists.
+  Status RequireAccount(const std::string& account_id);
+  // Takes the transaction-scoped lock that orders seq assignment for `scope` (see pg_tx.cc).
+  Status LockSeqOrder(std::string_view scope, const std::string& key);
+
+  // Reads up to `limit` rows of a result fetched with LIMIT limit + 1; the extra row only
+  // tells that more may follow.
+  template <typename T>
+  StatusOr<Page<T>> ReadPage(const PgResult& r, int limit,
+                             StatusOr<std::pair<int64_t, T>> (*read)(const PgResult&, int)) {
+    Page<T> page;
+    int64_t last_seq = 0;
+    for (int row = 0; row < r.rows(); ++row) {
+      if (static_cast<int64_t>(page.items.size()) == limit) {
+        page.next_seq = last_seq;
+        break;
+      }
+      ASSIGN_OR_RETURN(auto item, read(r, row));
+      last_seq = item.first;
+      page.items.push_back(std::move(item.second));
+    }
+    return page;
+  }
+
+  PgConnection& conn_;
+  bool writable_;
+  TxHealth health_;
+};
+
+// Messages shared by the Tx files (the same words as the SQLite store's).
+Status AccountNotFound(const std::string& account_id);
+Status UserNotFound(const std::string& account_id, const std::string& user_id);
+Status PinInUse();
+// kInvalidArgument unless 1 <= limit.
+Status CheckLimit(int limit);
+
+}  // namespace chime::store::postgres

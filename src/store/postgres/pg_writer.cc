@@ -1,0 +1,361 @@
+#include "store/postgres/pg_writer.h"
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <random>
+#include <typeinfo>
+
+#include "common/log.h"
+#include "store/postgres/pg_tx.h"
+
+namespace chime::store::postgres {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// `done` belongs to the caller; an exception from it must not kill a writer thread.
+void CallDone(const DoneFn& done, Status status) {
+  try {
+    done(std::move(status));
+  } catch (...) {
+    LOG_ERROR("store write completion callback threw; ignored");
+  }
+}
+
+// 128 random bits as hex: the marker of one transaction. Hex only, so it can be written into
+// SQL text literally (the BEGIN and the marker insert then cost one round trip).
+std::string RandomToken() {
+  unsigned char bytes[16];
+  size_t got = 0;
+  while (got < sizeof(bytes)) {
+    ssize_t n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n > 0) got += static_cast<size_t>(n);
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+// Jittered exponential backoff: attempt 1 waits up to 2 ms, attempt 7 up to 128 ms.
+void Backoff(int attempt) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  int cap = 1 << std::min(attempt, 7);
+  std::this_thread::sleep_for(milliseconds(1 + static_cast<int>(rng() % cap)));
+}
+
+constexpr auto kSweepEvery = std::chrono::minutes(10);
+
+}  // namespace
+
+struct PgWriter::Worker {
+  std::unique_ptr<PgConnection> conn;
+  Clock::time_point next_sweep = Clock::now();
+};
+
+PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
+    : settings_(std::move(settings)), options_(std::move(options)) {
+  int n = std::max(1, options_.threads);
+  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+void PgWriter::Submit(TxFn fn, DoneFn done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Item{std::move(fn), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  CallDone(done, UnavailableError());
+}
+
+void PgWriter::Stop() {
+  std::lock_guard<std::mutex> stop_lock(stop_mu_);  // concurrent Stop()s join only once
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) stop_deadline_ = Clock::now() + milliseconds(options_.close_grace_ms);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) {
+    if (!t.joinable()) continue;
+    if (t.get_id() == std::this_thread::get_id()) {
+      // Joining ourselves would deadlock; this is a caller bug that cannot be recovered from.
+      LOG_ERROR("store Close() called from a write completion callback");
+      std::abort();
+    }
+    t.join();
+  }
+}
+
+bool PgWriter::stopping() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stopping_;
+}
+
+PgWriterStats PgWriter::stats() const {
+  PgWriterStats s;
+  s.writes = writes_.load();
+  s.commits = commits_.load();
+  s.retries = retries_.load();
+  s.failed_batches = failed_batches_.load();
+  s.resolved_committed = resolved_committed_.load();
+  s.resolved_aborted = resolved_aborted_.load();
+  s.largest_batch = largest_batch_.load();
+  return s;
+}
+
+void PgWriter::Loop() {
+  Worker w;
+  for (;;) {
+    std::vector<Item> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Stop drains: a thread ends only once everything queued has been taken.
+      if (queue_.empty()) return;
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(w, batch);
+    if (Clock::now() >= w.next_sweep) SweepMarkers(w);
+  }
+}
+
+void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
+  std::vector<Item*> items;
+  for (auto& item : batch) items.push_back(&item);
+  std::vector<Status> results(batch.size(), UnavailableError());
+  RunWithRetries(w, items, results);
+  int64_t size = static_cast<int64_t>(batch.size());
+  int64_t largest = largest_batch_.load();
+  while (size > largest && !largest_batch_.compare_exchange_weak(largest, size)) {
+  }
+  for (size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
+}
+
+void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
+                              std::vector<Status>& results) {
+  int attempts = 0;
+  std::optional<Clock::time_point> no_server_since;
+  for (;;) {
+    Outcome outcome = RunOnce(w, items, results);
+    if (outcome == Outcome::kFinal) return;
+    if (outcome == Outcome::kNoServer) {
+      if (!no_server_since) no_server_since = Clock::now();
+      if (Clock::now() - *no_server_since >= milliseconds(options_.unavailable_wait_ms)) {
+        failed_batches_.fetch_add(1);
+        for (auto& r : results) r = UnavailableError();
+        return;
+      }
+      std::this_thread::sleep_for(milliseconds(100));
+      continue;
+    }
+    retries_.fetch_add(1);
+    if (items.size() > 1) {
+      // Something in this batch conflicts; give every function a transaction of its own so
+      // that one hot row cannot make the others fail with it.
+      for (size_t i = 0; i < items.size(); ++i) {
+        std::vector<Status> one(1, UnavailableError());
+        RunWithRetries(w, {items[i]}, one);
+        results[i] = std::move(one[0]);
+      }
+      return;
+    }
+    if (++attempts >= options_.max_attempts) {
+      LOG_WARN("postgres write gave up after " << attempts << " attempts");
+      failed_batches_.fetch_add(1);
+      results[0] = UnavailableError();
+      return;
+    }
+    Backoff(attempts);
+  }
+}
+
+PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
+                                    std::vector<Status>& results) {
+  if ((w.conn == nullptr || w.conn->broken()) && !Connect(w)) return Outcome::kNoServer;
+  const bool multi = items.size() > 1;
+  const std::string token = RandomToken();
+  std::string begin =
+      "BEGIN ISOLATION LEVEL SERIALIZABLE; "
+      "INSERT INTO chimed_commit_markers(token) VALUES ('" +
+      token + "')";
+  if (multi) begin += "; SAVEPOINT w";
+  if (!w.conn->Exec(begin, "writer.begin").ok()) {
+    // Nothing can have committed; a broken connection is retried after reconnecting.
+    if (w.conn->broken()) return Outcome::kNoServer;
+    (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+    failed_batches_.fetch_add(1);
+    return Outcome::kRetry;
+  }
+  bool any_ok = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    Outcome abort = Outcome::kRetry;
+    if (!RunOne(w, items[i]->fn, multi, &results[i], &abort)) {
+      if (!w.conn->broken()) (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+      failed_batches_.fetch_add(1);
+      return abort;
+    }
+    any_ok = any_ok || results[i].ok();
+  }
+  if (!any_ok) {
+    // Every function failed on its own: nothing to commit, and each result is final.
+    (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+    return Outcome::kFinal;
+  }
+  Outcome outcome = Commit(w, token, results);
+  if (outcome != Outcome::kFinal) failed_batches_.fetch_add(1);
+  return outcome;
+}
+
+bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result,
+                      Outcome* abort) {
+  PgTx tx(*w.conn, /*writable=*/true);
+  Status status;
+  try {
+    status = fn(tx);
+  } catch (const std::exception& e) {
+    // The type only: an exception's text might quote the data it choked on.
+    LOG_ERROR("store write function threw " << typeid(e).name());
+    status = InternalError();
+  } catch (...) {
+    LOG_ERROR("store write function threw a non-standard exception");
+    status = InternalError();
+  }
+  writes_.fetch_add(1);
+  const TxHealth& health = tx.health();
+  if (health.failed && health.failure != Failure::kStatement) {
+    // A serialization failure or a lost connection dooms the whole transaction, whatever fn
+    // made of the error. Nothing committed: run everything again.
+    *abort = Outcome::kRetry;
+    return false;
+  }
+  // A function that swallowed a failed statement cannot commit: PostgreSQL has aborted its work.
+  if (status.ok() && health.failed) status = health.status;
+  *result = status;
+  if (!own_savepoint) return true;  // a lone function: RunOnce rolls back if it failed
+  Status cleanup = status.ok() ? w.conn->Exec("RELEASE w; SAVEPOINT w", "writer.release")
+                               : w.conn->Exec("ROLLBACK TO w", "writer.rollback_to");
+  if (!cleanup.ok()) {
+    *abort = Outcome::kRetry;
+    return false;
+  }
+  return true;
+}
+
+PgWriter::Outcome PgWriter::Commit(Worker& w, const std::string& token,
+                                   std::vector<Status>& results) {
+  CommitFault fault = options_.commit_fault ? options_.commit_fault() : CommitFault::kNone;
+  Status s;
+  bool unknown = false;
+  switch (fault) {
+    case CommitFault::kNone:
+      s = w.conn->Exec("COMMIT", "writer.commit");
+      unknown = !s.ok() && w.conn->last_failure() == Failure::kConnection;
+      break;
+    case CommitFault::kLoseAnswerAfterCommit:
+      (void)w.conn->Exec("COMMIT", "writer.commit");
+      w.conn->SimulateNetworkFailure();
+      unknown = true;
+      break;
+    case CommitFault::kLoseAnswerAfterRollback:
+      (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+      w.conn->SimulateNetworkFailure();
+      unknown = true;
+      break;
+    case CommitFault::kDropBeforeCommit:
+      w.conn->SimulateNetworkFailure();
+      unknown = true;
+      break;
+  }
+  if (unknown) {
+    w.conn.reset();
+    LOG_WARN("postgres: the connection broke during COMMIT; resolving the outcome");
+    std::optional<bool> committed = Resolve(w, token);
+    if (!committed.has_value()) {
+      LOG_ERROR(
+          "postgres: could not resolve a COMMIT before shutdown; answering 503 for a "
+          "write whose outcome is unknown");
+      for (auto& r : results) {
+        if (r.ok()) r = UnavailableError();
+      }
+      return Outcome::kFinal;
+    }
+    if (*committed) {
+      resolved_committed_.fetch_add(1);
+      commits_.fetch_add(1);
+      return Outcome::kFinal;
+    }
+    resolved_aborted_.fetch_add(1);
+    return Outcome::kRetry;
+  }
+  if (s.ok()) {
+    commits_.fetch_add(1);
+    return Outcome::kFinal;
+  }
+  // The server answered: the transaction did not commit (a serialization failure found at
+  // commit, a full disk ...). Run it again; max_attempts bounds a failure that persists.
+  return Outcome::kRetry;
+}
+
+std::optional<bool> PgWriter::Resolve(Worker& w, const std::string& token) {
+  int delay_ms = 50;
+  for (;;) {
+    auto conn = PgConnection::Connect(settings_);
+    if (conn.ok()) {
+      Params p;
+      p.Text(token);
+      // Waits for the original transaction if it is still running on this server.
+      auto r = (*conn)->Query(
+          "INSERT INTO chimed_commit_markers(token) VALUES ($1) "
+          "ON CONFLICT (token) DO NOTHING RETURNING token",
+          p, "writer.resolve");
+      if (r.ok()) {
+        w.conn = std::move(conn).value();
+        bool committed = r->rows() == 0;
+        LOG_INFO("postgres: the interrupted COMMIT " << (committed ? "did" : "did not")
+                                                     << " take effect");
+        return committed;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_ && Clock::now() >= stop_deadline_) return std::nullopt;
+    }
+    std::this_thread::sleep_for(milliseconds(delay_ms));
+    delay_ms = std::min(delay_ms * 2, 1000);
+  }
+}
+
+bool PgWriter::Connect(Worker& w) {
+  w.conn.reset();
+  auto conn = PgConnection::Connect(settings_);
+  if (!conn.ok()) return false;
+  w.conn = std::move(conn).value();
+  return true;
+}
+
+// Markers only matter until an interrupted COMMIT is resolved; a day is far longer than any
+// resolution takes. Failure is harmless (the next sweep tries again).
+void PgWriter::SweepMarkers(Worker& w) {
+  w.next_sweep = Clock::now() + kSweepEvery;
+  if (w.conn == nullptr || w.conn->broken()) return;
+  (void)w.conn->Exec(
+      "DELETE FROM chimed_commit_markers WHERE created_at < now() - interval '1 day'",
+      "writer.sweep");
+}
+
+}  // namespace chime::store::postgres

@@ -1,0 +1,137 @@
+// The write path of the PostgreSQL store: group commit with retries and unknown-commit
+// resolution.
+//
+// Group commit, as in the SQLite writer: a writer thread drains the queue and runs every queued
+// function in one SERIALIZABLE transaction, each inside its own savepoint (a lone function needs
+// none), and commits once, so a burst of N writes costs one commit and one WAL flush. SERIALIZABLE
+// makes a write function behave exactly as under SQLite's single writer even with several chimed
+// instances on one database; the price is that PostgreSQL may abort a transaction with 40001
+// (serialization failure) or 40P01 (deadlock). Such a batch is retried, and after a failed
+// batch every function runs in a transaction of its own, so one hot row cannot starve the rest.
+//
+// Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
+// When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
+// writer reconnects, wherever the read-write server now is, and inserts the same token with
+// ON CONFLICT DO NOTHING. If the original transaction is still in progress that insert waits
+// for it; then a conflict means it committed (done(OK)), a fresh row means it did not (the
+// functions are run again). So no 2xx for a write that did not commit and no 5xx for one that
+// did. While no server answers, resolution keeps trying; only Close() bounds it (a grace period,
+// then kUnavailable, logged as unresolved).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/pg_connection.h"
+#include "store/store.h"
+
+namespace chime::store::postgres {
+
+// Fault injection for tests: what to do instead of an ordinary COMMIT.
+enum class CommitFault {
+  kNone,
+  kLoseAnswerAfterCommit,    // commit, then drop the connection before "reading" the answer
+  kLoseAnswerAfterRollback,  // roll back instead, then drop the connection: looks the same
+  kDropBeforeCommit,         // drop the connection where COMMIT would have been sent
+};
+
+struct PgWriterOptions {
+  int threads = 1;         // writer threads, each with its own connection
+  size_t max_batch = 256;  // write functions per transaction at most
+  int max_attempts = 8;    // runs of one function on serialization failures / lost connections
+  // How long a write waits for a reachable read-write server before failing with kUnavailable.
+  int unavailable_wait_ms = 2000;
+  // After Close(), how long unresolved commits keep being resolved before giving up.
+  int close_grace_ms = 10000;
+  std::function<CommitFault()> commit_fault;  // tests only; null in production
+};
+
+struct PgWriterStats {
+  int64_t writes = 0;              // function runs, retries included
+  int64_t commits = 0;             // batches committed
+  int64_t retries = 0;             // transactions retried (40001, 40P01, lost connection)
+  int64_t failed_batches = 0;      // transactions that did not commit for a reason outside fn
+  int64_t resolved_committed = 0;  // unknown outcomes found committed
+  int64_t resolved_aborted = 0;    // unknown outcomes found not committed (then retried)
+  int64_t largest_batch = 0;
+};
+
+class PgWriter {
+ public:
+  // Starts the writer threads; they connect lazily with `settings`.
+  PgWriter(ConnectSettings settings, PgWriterOptions options);
+  ~PgWriter() { Stop(); }
+  PgWriter(const PgWriter&) = delete;
+  PgWriter& operator=(const PgWriter&) = delete;
+
+  // Queues a write. After Stop() began, calls done(kUnavailable) at once on the calling thread
+  // without running fn. Thread-safe.
+  void Submit(TxFn fn, DoneFn done);
+
+  // Refuses new writes, runs everything already queued, joins the threads. Idempotent.
+  // Must not be called from a `done` (those run on writer threads).
+  void Stop();
+
+  PgWriterStats stats() const;
+
+ private:
+  struct Item {
+    TxFn fn;
+    DoneFn done;
+  };
+  enum class Outcome {
+    kFinal,     // results are final (committed, or nothing to commit)
+    kRetry,     // nothing committed; run again (serialization failure, resolved abort)
+    kNoServer,  // nothing committed; no read-write server reachable
+  };
+  struct Worker;
+
+  void Loop();
+  void RunBatch(Worker& w, std::vector<Item>& batch);
+  // Runs `items` until each has a final status in `results`, retrying as needed.
+  void RunWithRetries(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);
+  Outcome RunOnce(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);
+  // Runs one function; returns false when the transaction as a whole is lost and must retry.
+  bool RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result, Outcome* abort);
+  // Commits; on an unresolvable outcome turns the OK entries of `results` into kUnavailable.
+  Outcome Commit(Worker& w, const std::string& token, std::vector<Status>& results);
+  // Whether the transaction that wrote `token` committed; reconnects `w` on the way.
+  // nullopt when still undecided after Stop() and the grace period.
+  std::optional<bool> Resolve(Worker& w, const std::string& token);
+  bool Connect(Worker& w);
+  void SweepMarkers(Worker& w);
+  bool stopping() const;
+
+  const ConnectSettings settings_;
+  const PgWriterOptions options_;
+
+  std::mutex stop_mu_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point stop_deadline_;
+
+  std::atomic<int64_t> writes_{0};
+  std::atomic<int64_t> commits_{0};
+  std::atomic<int64_t> retries_{0};
+  std::atomic<int64_t> failed_batches_{0};
+  std::atomic<int64_t> resolved_committed_{0};
+  std::atomic<int64_t> resolved_aborted_{0};
+  std::atomic<int64_t> largest_batch_{0};
+
+  std::vector<std::thread> threads_;  // last: start after every other member is initialized
+};
+
+}  // namespace chime::store::postgres
