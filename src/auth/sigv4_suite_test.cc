@@ -125,7 +125,7 @@ class SigV4SuiteTest : public ::testing::TestWithParam<std::string> {
     return SigV4Verifier(options, clock_, [creds](std::string_view akid) {
       std::optional<KeyMaterial> key;
       if (akid == creds.access_key_id)
-        key = KeyMaterial{creds.secret_access_key, creds.session_token};
+        key = KeyMaterial{creds.secret_access_key, creds.session_token, std::nullopt};
       return key;
     });
   }

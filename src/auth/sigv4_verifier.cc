@@ -34,6 +34,17 @@ bool SignatureMatches(std::string_view provided, std::string_view computed) {
   return CRYPTO_memcmp(provided.data(), computed.data(), computed.size()) == 0;
 }
 
+// Whether the request's token (if any) is the one the key requires (if any).
+bool SessionTokenMatches(const KeyMaterial& key, const std::optional<std::string>& provided) {
+  if (key.session_token) {
+    return provided && ConstantTimeEquals(*provided, *key.session_token);
+  }
+  if (key.session_token_sha256) {
+    return provided && ConstantTimeEquals(Sha256Hex(*provided), *key.session_token_sha256);
+  }
+  return !provided;
+}
+
 std::string DescribeSkew(int64_t ms) {
   if (ms % 60000 == 0) return std::to_string(ms / 60000) + " min.";
   return std::to_string(ms / 1000) + " s.";
@@ -148,6 +159,11 @@ SigV4Verifier::SigV4Verifier(VerifierOptions options, const Clock& clock, KeyLoo
       key_cache_(options_.signing_key_cache_capacity) {}
 
 StatusOr<VerifiedCaller> SigV4Verifier::Verify(const http::Request& request) const {
+  return Verify(request, lookup_);
+}
+
+StatusOr<VerifiedCaller> SigV4Verifier::Verify(const http::Request& request,
+                                               const KeyLookup& lookup) const {
   for (const auto& [name, value] : request.headers) {
     if (HasLineBreakOrNul(value)) {
       return Unauthenticated("Header values must not contain line breaks (obsolete line folding).");
@@ -166,7 +182,7 @@ StatusOr<VerifiedCaller> SigV4Verifier::Verify(const http::Request& request) con
 
   std::optional<KeyMaterial> key;
   try {
-    key = lookup_(p.access_key_id);
+    if (lookup) key = lookup(p.access_key_id);
   } catch (...) {
     return Internal("Credential lookup failed.");
   }
@@ -184,9 +200,7 @@ StatusOr<VerifiedCaller> SigV4Verifier::Verify(const http::Request& request) con
 
   // Only reached with a valid signature, i.e. by someone holding the secret, so a distinct
   // message here reveals nothing about which keys exist.
-  const std::optional<std::string>& expected = key->session_token;
-  if (expected.has_value() != p.session_token.has_value() ||
-      (expected && !ConstantTimeEquals(*p.session_token, *expected))) {
+  if (!SessionTokenMatches(*key, p.session_token)) {
     return Unauthenticated(std::string(kInvalidToken));
   }
   return VerifiedCaller{.access_key_id = p.access_key_id, .presigned = p.presigned};

@@ -38,9 +38,12 @@ namespace chime::auth {
 // The server's copy of an access key. Secret material: never log it.
 struct KeyMaterial {
   std::string secret;
-  // When set, requests must carry exactly this X-Amz-Security-Token; when unset, they must not
-  // carry any.
+  // When set, requests must carry exactly this X-Amz-Security-Token; when unset (and
+  // session_token_sha256 is unset too), they must not carry any.
   std::optional<std::string> session_token;
+  // The same check against a stored lowercase hex SHA-256 of the token, for stores that keep
+  // only a hash. Used when `session_token` is unset.
+  std::optional<std::string> session_token_sha256;
 };
 
 // Finds the key material of an access key id; nullopt when unknown. Called once per request
@@ -72,6 +75,12 @@ class SigV4Verifier {
   // Verifies `request`. Returns the caller, or kUnauthenticated (kInternal only when the
   // KeyLookup throws). Thread-safe; never throws except std::bad_alloc.
   StatusOr<VerifiedCaller> Verify(const http::Request& request) const;
+
+  // The same with a lookup for this call only, which replaces the constructor's. Lets a caller
+  // keep what its lookup found beyond the key material (a policy, say) in its own stack frame:
+  //   std::optional<Entry> found;
+  //   auto caller = verifier.Verify(request, [&](std::string_view id) { ... found = ...; });
+  StatusOr<VerifiedCaller> Verify(const http::Request& request, const KeyLookup& lookup) const;
 
  private:
   VerifierOptions options_;

@@ -31,8 +31,8 @@ int64_t NowMs() { return *ParseAmzDate(kNow); }
 class SigV4VerifierTest : public ::testing::Test {
  protected:
   SigV4VerifierTest() {
-    keys_[kPlain.access_key_id] = {kPlain.secret_access_key, std::nullopt};
-    keys_[kTemp.access_key_id] = {kTemp.secret_access_key, kTemp.session_token};
+    keys_[kPlain.access_key_id] = {kPlain.secret_access_key, std::nullopt, std::nullopt};
+    keys_[kTemp.access_key_id] = {kTemp.secret_access_key, kTemp.session_token, std::nullopt};
   }
 
   KeyLookup Lookup() {

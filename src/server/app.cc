@@ -1,16 +1,24 @@
 #include "server/app.h"
 
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include "api/api.h"
+#include "auth/access_keys.h"
+#include "auth/bootstrap.h"
+#include "auth/key_resolver.h"
+#include "auth/secret_box.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/random.h"
 #include "http/server.h"
+#include "server/security_gate.h"
 #include "server/store_factory.h"
 
 namespace chime::server {
@@ -25,6 +33,38 @@ sigset_t BlockShutdownSignals() {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+std::optional<std::string> Env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+// Loads the master key and makes sure a root access key exists. Prints the path of a freshly
+// generated root credentials file (never its contents).
+StatusOr<auth::SecretBox> PrepareCredentials(const ServerConfig& config, store::Store& store) {
+  ASSIGN_OR_RETURN(auth::LoadedMasterKey master,
+                   auth::LoadOrCreateMasterKey(MasterKeySourceFor(config), CryptoRandom::Get()));
+  if (master.created) LOG_INFO("created master key file " << master.origin << " (mode 0600)");
+  ASSIGN_OR_RETURN(auth::SecretBox box, auth::SecretBox::Create(master.key));
+  OPENSSL_cleanse(master.key.data(), master.key.size());
+  auth::AccessKeys keys(store, box, SystemClock::Get(), CryptoRandom::Get());
+  ASSIGN_OR_RETURN(
+      auth::BootstrapResult root,
+      auth::BootstrapRootKey(keys, {Env("CHIMED_ROOT_ACCESS_KEY_ID"),
+                                    Env("CHIMED_ROOT_SECRET_ACCESS_KEY"), config.data_dir}));
+  if (root.credentials_file) {
+    std::printf("chimed: generated the root access key %s; its credentials are in %s\n",
+                root.root_access_key_id.c_str(), root.credentials_file->c_str());
+    std::fflush(stdout);
+    LOG_INFO("generated root access key " << root.root_access_key_id << "; credentials written to "
+                                          << *root.credentials_file << " (mode 0600)");
+  } else if (root.from_environment) {
+    LOG_INFO("root access key " << root.root_access_key_id
+                                << " taken from CHIMED_ROOT_ACCESS_KEY_ID");
+  }
+  return box;
 }
 
 }  // namespace
@@ -48,13 +88,24 @@ int RunServer(const ServerConfig& config) {
     return 1;
   }
 
+  auto box = PrepareCredentials(config, **store);
+  if (!box.ok()) {
+    std::fprintf(stderr, "chimed: %s\n", box.status().message().c_str());
+    (*store)->Close();
+    return 1;
+  }
+  auth::KeyResolver key_resolver(**store, *box, SystemClock::Get());
+  auth::VerifierOptions verifier_options;
+  verifier_options.regions = config.regions;
+  SecurityGate gate(verifier_options, SystemClock::Get(), key_resolver);
+
   api::Deps deps;
   deps.store = store->get();
   deps.clock = &SystemClock::Get();
   deps.random = &CryptoRandom::Get();
   deps.config.aws_account_id = config.aws_account_id;
   deps.config.strict_account_types = config.strict_account_types;
-  api::Api api(deps, /*gate=*/nullptr);
+  api::Api api(deps, &gate);
 
   http::Server server(http_options, [&api](http::Request request, http::Responder respond) {
     api.Handle(std::move(request), std::move(respond));

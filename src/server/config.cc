@@ -32,6 +32,22 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
   app.add_flag("--strict-account-types", c.strict_account_types,
                "Enforce Amazon Chime's account-type rules exactly (see docs/api.md)")
       ->envname("CHIMED_STRICT_ACCOUNT_TYPES");
+  app.add_option("--regions", c.regions,
+                 "Regions accepted in SigV4 credential scopes, comma-separated")
+      ->envname("CHIMED_REGIONS")
+      ->delimiter(',')
+      ->check([](const std::string& v) -> std::string {
+        if (v.empty() || v.size() > 64 ||
+            v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+          return "a region is 1 to 64 of a-z, 0-9 and '-'";
+        }
+        return "";
+      })
+      ->capture_default_str();
+  app.add_option("--master-key-file", c.master_key_file,
+                 "File holding the key that encrypts access-key secrets (default "
+                 "<data-dir>/master.key, created 0600; CHIMED_MASTER_KEY overrides it)")
+      ->envname("CHIMED_MASTER_KEY_FILE");
 }
 
 bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port) {

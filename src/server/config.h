@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,11 @@ struct ServerConfig {
   int io_threads = 0;                     // --io-threads / CHIMED_IO_THREADS; 0 = one per core
   std::string aws_account_id = "123456789012";  // --aws-account-id / CHIMED_AWS_ACCOUNT_ID
   bool strict_account_types = false;  // --strict-account-types / CHIMED_STRICT_ACCOUNT_TYPES
+  // --regions / CHIMED_REGIONS (comma-separated): regions accepted in SigV4 credential scopes.
+  std::vector<std::string> regions{"us-east-1"};
+  // --master-key-file / CHIMED_MASTER_KEY_FILE; "" = <data-dir>/master.key. The environment
+  // variable CHIMED_MASTER_KEY (hex or base64 of 32 bytes), when set, is used instead.
+  std::string master_key_file;
 };
 
 // Registers the serve flags on `app` (the top-level command, which serves by default).
