@@ -8,6 +8,8 @@ Clients always sign with ACCESS_KEY_ID / SECRET_ACCESS_KEY (the secret is random
 the suite keeps working unchanged once the server verifies SigV4.
 """
 
+import atexit
+import ctypes
 import datetime
 import email.utils
 import http.client
@@ -52,6 +54,34 @@ for _var in ("NO_PROXY", "no_proxy"):
     os.environ[_var] = ",".join(x for x in (_cur, "127.0.0.1", "localhost") if x)
 
 _run_counter = itertools.count(1)
+_live_servers = set()
+
+
+def _kill_live_servers():
+    for srv in list(_live_servers):
+        srv._force_kill()
+
+
+atexit.register(_kill_live_servers)
+
+
+def _on_sigterm(signum, frame):
+    # CTest's timeout or a developer's kill: unwind so every ChimedServer is cleaned up.
+    raise SystemExit(128 + signum)
+
+
+if threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _die_with_parent():
+    """Runs in the child before exec: SIGKILL it if the test process dies (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def chimed_bin():
@@ -153,7 +183,9 @@ class ChimedServer:
                "--log-level", "info"] + self.extra_args
         with open(log_path, "wb") as log:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=log, env=env, start_new_session=True)
+                                         stderr=log, env=env, start_new_session=True,
+                                         preexec_fn=_die_with_parent)
+        _live_servers.add(self)
         ready = threading.Event()
         found = {}
         proc = self.proc
@@ -223,6 +255,7 @@ class ChimedServer:
         return self.proc is not None and self.proc.poll() is None
 
     def _force_kill(self):
+        _live_servers.discard(self)
         if self.proc is not None and self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)

@@ -176,7 +176,6 @@ class UsersTest(ServerTestCase):
 
     def test_list_users_bad_parameters_are_bad_request(self):
         cases = [({"MaxResults": 201}, ["MaxResults", "max-results"]),
-                 ({"MaxResults": 0}, ["MaxResults", "max-results"]),
                  ({"UserType": "Robot"}, ["UserType", "user-type"]),
                  ({"UserEmail": "nope"}, ["UserEmail", "user-email"])]
         for kwargs, field in cases:
@@ -184,6 +183,12 @@ class UsersTest(ServerTestCase):
                 with self.assertRaises(self.chime.exceptions.BadRequestException) as ctx:
                     self.chime.list_users(AccountId=self.account_id, **kwargs)
                 self.assertModeledError(ctx, "BadRequestException", field)
+        # botocore itself refuses MaxResults=0 (model minimum), so send it raw.
+        for query in ("max-results=0", "max-results=abc", "max-results=-1"):
+            with self.subTest(query=query):
+                r = self.server.raw("GET", "/accounts/%s/users?%s" % (q(self.account_id), query))
+                self.assertRawError(r, 400, "BadRequestException", "BadRequest",
+                                    ["MaxResults", "max-results"])
 
     def test_list_users_of_unknown_account_is_not_found(self):
         with self.assertRaises(self.chime.exceptions.NotFoundException) as ctx:
