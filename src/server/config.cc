@@ -32,6 +32,10 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
   app.add_flag("--strict-account-types", c.strict_account_types,
                "Enforce Amazon Chime's account-type rules exactly (see docs/api.md)")
       ->envname("CHIMED_STRICT_ACCOUNT_TYPES");
+  app.add_option("--store", c.store_url,
+                 "Store URL: sqlite:PATH, or postgres://... for PostgreSQL (default: SQLite in "
+                 "the data dir); prefer the environment variable when it holds a password")
+      ->envname("CHIMED_STORE_URL");
   app.add_option("--regions", c.regions,
                  "Regions accepted in SigV4 credential scopes, comma-separated")
       ->envname("CHIMED_REGIONS")

@@ -16,6 +16,9 @@ struct ServerConfig {
   int io_threads = 0;                     // --io-threads / CHIMED_IO_THREADS; 0 = one per core
   std::string aws_account_id = "123456789012";  // --aws-account-id / CHIMED_AWS_ACCOUNT_ID
   bool strict_account_types = false;  // --strict-account-types / CHIMED_STRICT_ACCOUNT_TYPES
+  // --store / CHIMED_STORE_URL: sqlite:PATH or postgres://...; "" = SQLite in the data dir
+  // (server/store_factory.h).
+  std::string store_url;
   // --regions / CHIMED_REGIONS (comma-separated): regions accepted in SigV4 credential scopes.
   std::vector<std::string> regions{"us-east-1"};
   // --master-key-file / CHIMED_MASTER_KEY_FILE; "" = <data-dir>/master.key. The environment

@@ -1,14 +1,39 @@
 #include "server/store_factory.h"
 
 #include "server/data_dir.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace chime::server {
+namespace {
+
+constexpr char kSqlitePrefix[] = "sqlite:";
+
+}  // namespace
+
+StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url) {
+  if (store::postgres::IsPostgresUrl(url)) {
+    ASSIGN_OR_RETURN(auto pg, store::postgres::PgStore::Open(url));
+    return std::unique_ptr<store::Store>(std::move(pg));
+  }
+  if (url.rfind(kSqlitePrefix, 0) == 0 && url.size() > sizeof(kSqlitePrefix) - 1) {
+    ASSIGN_OR_RETURN(auto sqlite,
+                     store::sqlite::SqliteStore::Open(url.substr(sizeof(kSqlitePrefix) - 1)));
+    return std::unique_ptr<store::Store>(std::move(sqlite));
+  }
+  return InvalidArgument("The store URL must be sqlite:PATH or postgres://... (postgresql://...).");
+}
 
 StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config) {
   RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
+  if (!config.store_url.empty()) return OpenStoreUrl(config.store_url);
   ASSIGN_OR_RETURN(auto sqlite, store::sqlite::SqliteStore::Open(config.data_dir + "/chimed.db"));
   return std::unique_ptr<store::Store>(std::move(sqlite));
+}
+
+std::string DescribeStoreUrl(const std::string& url) {
+  return store::postgres::IsPostgresUrl(url) ? store::postgres::RedactUrl(url) : url;
 }
 
 }  // namespace chime::server

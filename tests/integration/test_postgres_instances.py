@@ -8,6 +8,7 @@ Skipped, with the reason printed, only where PostgreSQL is not installed."""
 import collections
 import concurrent.futures
 import random
+import secrets
 import signal
 import sys
 import unittest
@@ -17,13 +18,16 @@ from harness import PIN_RE, ChimedServer, unique
 
 # Throttling is per instance and not what this test is about.
 NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "100000:100000"}
+# Instances sharing a database must share the key that encrypts access-key secrets in it.
+MASTER_KEY = secrets.token_hex(32)
 
 
 def start_instances(url, n, name):
     servers = []
     for i in range(n):
         srv = ChimedServer(name="%s-%d" % (name, i),
-                           extra_env=dict(NO_THROTTLE, CHIMED_STORE_URL=url))
+                           extra_env=dict(NO_THROTTLE, CHIMED_STORE_URL=url,
+                                         CHIMED_MASTER_KEY=MASTER_KEY))
         try:
             srv.start()
         except BaseException:
@@ -50,11 +54,13 @@ class PostgresInstancesTest(unittest.TestCase):
     def test_two_instances_start_together_and_migrate_once(self):
         url = self.pg.create_database(unique("migrate").replace("-", "_"))
         servers = []
-        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        # The starting threads must outlive the servers: the harness ties each chimed to the
+        # thread that spawned it (PR_SET_PDEATHSIG).
+        pool = concurrent.futures.ThreadPoolExecutor(3)
+        try:
             futures = [pool.submit(start_instances, url, 1, "together-%d" % i) for i in range(3)]
             for f in futures:
                 servers.extend(f.result())
-        try:
             self.assertEqual(self.pg.sql("SELECT count(*) FROM schema_migrations",
                                          dbname=url.rsplit("/", 1)[1]).strip(), "1")
             acct = servers[0].client().create_account(Name=unique("acct"))["Account"]
@@ -65,6 +71,7 @@ class PostgresInstancesTest(unittest.TestCase):
             for srv in servers:
                 srv.stop(signal.SIGTERM)
                 srv.cleanup()
+            pool.shutdown()
 
     def test_concurrent_resets_through_two_instances(self):
         dbname = unique("resets").replace("-", "_")
