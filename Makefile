@@ -14,7 +14,13 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
                 libboost-dev rapidjson-dev libcli11-dev libssl-dev libsqlite3-dev \
                 libgtest-dev libgmock-dev python3 nodejs npm postgresql libpq-dev
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test clean bench
+
+# `make bench`: a Release build of chimed in its own build dir, measured beside nginx on loopback
+# (bench/README.md). BENCH_ARGS picks one mode, e.g. BENCH_ARGS="--users 1000000".
+BENCH_DIR      ?= build-bench
+BENCH_ARGS     ?= --all
+BENCH_PACKAGES := wrk nginx-light valgrind $(shell python3 -c 'import botocore' 2>/dev/null || echo python3-botocore)
 
 all: build
 
@@ -32,6 +38,12 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 2 --timeout 900
+
+bench:
+	@./scripts/install-deps.sh $(DEB_PACKAGES) $(BENCH_PACKAGES)
+	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHIMED_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BENCH_DIR) -j $(JOBS) --target chimed
+	@python3 bench/bench.py --chimed $(BENCH_DIR)/src/main/chimed --work $(BENCH_DIR)/bench-work $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)
