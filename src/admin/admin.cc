@@ -1,12 +1,12 @@
 #include "admin/admin.h"
 
+#include "admin/keys_command.h"
+
 namespace chime::admin {
 
 void AddAdminCommands(CLI::App& app, const server::ServerConfig& config, int* exit_code) {
   // Each group registers itself here, one line each (see keys_command.h, users_command.h).
-  (void)app;
-  (void)config;
-  (void)exit_code;
+  AddKeysCommands(app, config, exit_code);
 }
 
 }  // namespace chime::admin
