@@ -1,0 +1,137 @@
+"""Failover under load (issue 8): chimed on a primary with a synchronous streaming standby,
+reached through a multi-host URL with target_session_attrs=read-write. While ResetPersonalPIN
+calls run, the primary is killed (SIGKILL, as if the machine died) and the standby promoted
+(pg_ctl promote). Then:
+  - no acknowledged write is lost: each user's stored PIN is the last PIN acknowledged for it,
+    every earlier one is retired, and there is one audit record per acknowledged reset (a reset
+    answered 503 left nothing behind);
+  - every failed call during the switch is a 503 ServiceUnavailableException;
+  - resets succeed again afterwards, from the same chimed process.
+
+Skipped, with the reason printed, only where PostgreSQL is not installed."""
+
+import collections
+import secrets
+import signal
+import sys
+import threading
+import time
+import unittest
+
+from botocore.exceptions import ClientError
+
+import pg_fixture
+from harness import ChimedServer, unique
+
+NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "100000:100000"}
+WORKERS = 4
+USERS_PER_WORKER = 3
+BEFORE_S = 3.0        # load before the primary dies
+PROMOTE_AFTER_S = 1.0  # the outage before the standby is promoted
+AFTER_S = 5.0         # load after the promotion
+
+
+class PostgresFailoverTest(unittest.TestCase):
+
+    def setUp(self):
+        reason = pg_fixture.unavailable_reason()
+        if reason:
+            sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
+            self.skipTest("PostgreSQL unavailable: " + reason)
+        self.primary = pg_fixture.PgServer(name="primary", replication=True)
+        self.addCleanup(self.primary.cleanup)
+        self.primary.start()
+        self.standby = self.primary.make_standby("standby", synchronous=True)
+        self.primary.create_database("chimed")
+        url = "postgresql://%s:%s@127.0.0.1:%d,127.0.0.1:%d/chimed?" \
+              "target_session_attrs=read-write&connect_timeout=2" % (
+                  pg_fixture.SUPERUSER, self.primary.password, self.primary.port,
+                  self.standby.port)
+        self.chimed = ChimedServer(name="failover", extra_env=dict(
+            NO_THROTTLE, CHIMED_STORE_URL=url, CHIMED_MASTER_KEY=secrets.token_hex(32)))
+        self.addCleanup(self.chimed.cleanup)
+        self.chimed.start()
+
+    def test_promotion_loses_no_acknowledged_reset(self):
+        chime = self.chimed.client()
+        account_id = chime.create_account(Name=unique("failover"))["Account"]["AccountId"]
+        users = []
+        for _ in range(WORKERS * USERS_PER_WORKER):
+            email = unique("u") + "@example.com"
+            users.append(chime.create_user(AccountId=account_id, Email=email,
+                                           Username=email.split("@")[0])["User"])
+        initial = {u["UserId"]: u["PersonalPIN"] for u in users}
+
+        acked = collections.defaultdict(list)  # user -> PINs in acknowledgement order
+        failures = []                           # (phase, http status, error code)
+        phase = {"name": "before"}
+        successes = collections.Counter()
+        stop = threading.Event()
+
+        def worker(mine):
+            client = self.chimed.client()
+            i = 0
+            while not stop.is_set():
+                # One thread per user: this user's resets are sequential, so "later" is clear.
+                uid = mine[i % len(mine)]["UserId"]
+                i += 1
+                current = phase["name"]
+                try:
+                    resp = client.reset_personal_pin(AccountId=account_id, UserId=uid)
+                except ClientError as e:
+                    failures.append((current, e.response["ResponseMetadata"]["HTTPStatusCode"],
+                                     e.response.get("Error", {}).get("Code")))
+                    time.sleep(0.05)
+                    continue
+                acked[uid].append(resp["User"]["PersonalPIN"])
+                successes[phase["name"]] += 1
+
+        threads = [threading.Thread(target=worker, args=(users[w::WORKERS],), daemon=True)
+                   for w in range(WORKERS)]
+        for t in threads:
+            t.start()
+        time.sleep(BEFORE_S)
+        phase["name"] = "switch"
+        self.primary.kill9()
+        time.sleep(PROMOTE_AFTER_S)
+        self.standby.promote()
+        promoted_at = time.time()
+        phase["name"] = "after"
+        time.sleep(AFTER_S)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+
+        sys.stderr.write("\nfailover: %d resets before, %d during, %d after; %d failures\n" % (
+            successes["before"], successes["switch"], successes["after"], len(failures)))
+        self.assertGreater(successes["before"], 0)
+        self.assertGreater(successes["after"], 0, "chimed did not recover after the promotion")
+        bad = [f for f in failures if f[1] != 503]
+        self.assertEqual(bad, [], "failures other than 503 during the switch")
+
+        # The new primary holds exactly what was acknowledged.
+        chime = self.chimed.client()
+        superseded = []
+        for u in users:
+            uid = u["UserId"]
+            stored = chime.get_user(AccountId=account_id, UserId=uid)["User"]["PersonalPIN"]
+            history = [initial[uid]] + acked[uid]
+            self.assertEqual(stored, history[-1],
+                             "user %s: stored PIN is not the last acknowledged one" % uid)
+            superseded += history[:-1]
+        all_pins = [p for h in acked.values() for p in h] + list(initial.values())
+        self.assertEqual(len(all_pins), len(set(all_pins)), "a PIN was handed out twice")
+        if superseded:
+            retired = self.standby.sql(
+                "SELECT count(*) FROM retired_pins WHERE pin IN (%s)" %
+                ",".join("'%s'" % p for p in superseded), dbname="chimed").strip()
+            self.assertEqual(int(retired), len(superseded), "a superseded PIN is not retired")
+        audits = self.standby.sql("SELECT count(*) FROM pin_reset_audit",
+                                  dbname="chimed").strip()
+        self.assertEqual(int(audits), sum(len(h) for h in acked.values()),
+                         "audit records and acknowledged resets differ")
+        self.chimed.stop(signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    unittest.main()

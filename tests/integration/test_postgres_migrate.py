@@ -1,0 +1,92 @@
+"""`chimed migrate-store` (issue 8): data made through the API on SQLite is copied into PostgreSQL,
+verified, and served from there by a new chimed: the same accounts, users (in the same listing
+order), PINs, and retired PINs that stay retired.
+
+Skipped, with the reason printed, only where PostgreSQL is not installed."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import unittest
+
+import pg_fixture
+from harness import ChimedServer, chimed_bin, unique
+
+NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "100000:100000"}
+
+
+class MigrateStoreTest(unittest.TestCase):
+
+    def setUp(self):
+        reason = pg_fixture.unavailable_reason()
+        if reason:
+            sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
+            self.skipTest("PostgreSQL unavailable: " + reason)
+        self.pg = pg_fixture.PgServer(name="migrate")
+        self.addCleanup(self.pg.cleanup)
+        self.pg.start()
+        self.master_key = secrets.token_hex(32)
+
+    def migrate(self, source, dest):
+        env = dict(os.environ, CHIMED_MIGRATE_TO=dest)
+        return subprocess.run([chimed_bin(), "migrate-store", "--from", "sqlite:" + source],
+                              env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=300)
+
+    def test_sqlite_data_is_served_from_postgres_after_migration(self):
+        env = dict(NO_THROTTLE, CHIMED_MASTER_KEY=self.master_key)
+        old = ChimedServer(name="migrate-sqlite", extra_env=env)
+        self.addCleanup(old.cleanup)
+        old.start()
+        chime = old.client()
+        account_id = chime.create_account(Name=unique("moving"))["Account"]["AccountId"]
+        users, retired = [], []
+        for _ in range(7):
+            email = unique("u") + "@example.com"
+            u = chime.create_user(AccountId=account_id, Email=email,
+                                  Username=email.split("@")[0])["User"]
+            retired.append(u["PersonalPIN"])
+            u = chime.reset_personal_pin(AccountId=account_id, UserId=u["UserId"])["User"]
+            users.append(u)
+        listing = [u["UserId"] for u in chime.list_users(AccountId=account_id)["Users"]]
+        old.stop(signal.SIGTERM)
+
+        url = self.pg.create_database("moved")
+        p = self.migrate(os.path.join(old.data_dir, "chimed.db"), url)
+        err = p.stderr.decode(errors="replace")
+        self.assertEqual(p.returncode, 0, err)
+        # Not a terminal: plain progress lines, a verification pass, and no password.
+        self.assertIn("copying: ", err)
+        self.assertIn("verifying: ", err)
+        self.assertIn("copied and verified", err)
+        self.assertNotIn(self.pg.password, err)
+        for u in users:
+            self.assertNotIn(u["PersonalPIN"], err)
+
+        # A second run refuses to copy into the now populated database.
+        again = self.migrate(os.path.join(old.data_dir, "chimed.db"), url)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("not empty", again.stderr.decode(errors="replace"))
+
+        new = ChimedServer(name="migrate-postgres", extra_env=dict(env, CHIMED_STORE_URL=url))
+        self.addCleanup(new.cleanup)
+        new.start()
+        chime = new.client()
+        self.assertEqual(
+            [u["UserId"] for u in chime.list_users(AccountId=account_id)["Users"]], listing)
+        for u in users:
+            got = chime.get_user(AccountId=account_id, UserId=u["UserId"])["User"]
+            self.assertEqual(got, u)
+        # Retired PINs came along: the store refuses them, and a reset never hands one out.
+        taken = self.pg.sql("SELECT count(*) FROM retired_pins WHERE pin IN (%s)" % ",".join(
+            "'%s'" % p for p in retired), dbname="moved").strip()
+        self.assertEqual(int(taken), len(retired))
+        fresh = chime.reset_personal_pin(AccountId=account_id, UserId=users[0]["UserId"])["User"]
+        self.assertNotIn(fresh["PersonalPIN"], retired + [u["PersonalPIN"] for u in users])
+        new.stop(signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    unittest.main()
