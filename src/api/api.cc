@@ -18,7 +18,8 @@ http::Response JsonResponse(int status, std::string body) {
 
 }  // namespace
 
-Api::Api(Deps deps, Gate* gate) : deps_(std::move(deps)), gate_(gate) {}
+Api::Api(Deps deps, Gate* gate, Guards guards)
+    : deps_(std::move(deps)), gate_(gate), guards_(guards) {}
 
 void Api::Handle(http::Request request, http::Responder respond) {
   const int64_t start_ns = deps_.clock->MonotonicNs();
@@ -29,16 +30,44 @@ void Api::Handle(http::Request request, http::Responder respond) {
     response.SetHeader("x-amzn-RequestId", request_id);
     response.SetHeader("Date", FormatHttpDate(deps_.clock->NowMs()));
     const std::string* op = response.Header("x-chimed-operation");
-    LOG_INFO("request id=" << request_id << " method=" << method
-                           << " op=" << (op ? *op : std::string("-")) << " status="
-                           << response.status << " us="
-                           << (deps_.clock->MonotonicNs() - start_ns) / 1000);
+    LOG_INFO("request id=" << request_id << " method=" << method << " op="
+                           << (op ? *op : std::string("-")) << " status=" << response.status
+                           << " us=" << (deps_.clock->MonotonicNs() - start_ns) / 1000);
     // The operation name is for the log line only.
     std::erase_if(response.headers, [](const auto& h) {
       return http::HeaderNameEquals(h.first, "x-chimed-operation");
     });
     respond(std::move(response));
   };
+  std::string_view path = request.RawPath();
+  // Health endpoints skip admission control: a load balancer must learn the truth under load.
+  if (request.method == "GET" && path == "/healthz") {
+    return finish(JsonResponse(200, R"({"Status":"ok"})"));
+  }
+  if (request.method == "GET" && path == "/readyz") return Ready(finish);
+  Admit(std::move(request), request_id, std::move(finish));
+}
+
+void Api::Admit(http::Request request, const std::string& request_id, Finish finish) {
+  if (guards_.admission == nullptr) return DispatchSafely(request, request_id, finish);
+  Admission* admission = guards_.admission;
+  auto shared = std::make_shared<http::Request>(std::move(request));
+  auto finish_and_leave = [admission, finish](http::Response response) {
+    finish(std::move(response));
+    admission->Leave();
+  };
+  bool admitted = admission->Enter([this, shared, request_id, finish_and_leave] {
+    DispatchSafely(*shared, request_id, finish_and_leave);
+  });
+  if (!admitted) {
+    finish(ErrorResponse(std::nullopt,
+                         Unavailable("chimed is at capacity; retry after the Retry-After interval.")
+                             .WithRetryAfterMs(1000)));
+  }
+}
+
+void Api::DispatchSafely(http::Request& request, const std::string& request_id,
+                         const Finish& finish) {
   try {
     Dispatch(request, request_id, finish);
   } catch (const std::exception& e) {
@@ -48,18 +77,17 @@ void Api::Handle(http::Request request, http::Responder respond) {
   }
 }
 
-void Api::Dispatch(http::Request& request, const std::string& request_id,
-                   const std::function<void(http::Response)>& finish) {
-  std::string_view path = request.RawPath();
-  if (request.method == "GET" && path == "/healthz") {
-    return finish(JsonResponse(200, R"({"Status":"ok"})"));
-  }
-  if (request.method == "GET" && path == "/readyz") {
-    Status ready = deps_.store->Read([](store::Tx&) { return OkStatus(); });
+void Api::Ready(const Finish& finish) {
+  auto answer = [finish](const Status& ready) {
     if (!ready.ok()) return finish(ErrorResponse(std::nullopt, ready));
-    return finish(JsonResponse(200, R"({"Status":"ready"})"));
-  }
+    finish(JsonResponse(200, R"({"Status":"ready"})"));
+  };
+  if (guards_.readiness != nullptr) return guards_.readiness->Check(answer);
+  answer(deps_.store->Read([](store::Tx&) { return OkStatus(); }));
+}
 
+void Api::Dispatch(http::Request& request, const std::string& request_id, const Finish& finish) {
+  std::string_view path = request.RawPath();
   auto route = MatchRoute(request.method, path, request.RawQuery());
   if (!route.ok()) return finish(ErrorResponse(std::nullopt, route.status()));
   const Op op = route->op;
@@ -69,6 +97,12 @@ void Api::Dispatch(http::Request& request, const std::string& request_id,
     if (!admitted.ok()) return finish(ErrorResponse(op, admitted.status()));
     caller = std::move(*admitted);
   }
+  if (guards_.throttle != nullptr) {
+    // After the gate (the bucket is the caller's), before the handler: nothing is read or
+    // written for a throttled request.
+    Status allowed = guards_.throttle->Check(caller, op, *route);
+    if (!allowed.ok()) return finish(ErrorResponse(op, allowed));
+  }
   OperationHandler handler = HandlerFor(op);
   if (!handler) {
     return finish(ErrorResponse(
@@ -77,8 +111,8 @@ void Api::Dispatch(http::Request& request, const std::string& request_id,
   auto call = std::make_shared<Call>(
       deps_, op, std::move(*route), request_id, std::move(caller), std::move(request.body),
       [op, finish](Status status, int http_status, std::string body) {
-        http::Response response = status.ok() ? JsonResponse(http_status, std::move(body))
-                                              : ErrorResponse(op, status);
+        http::Response response =
+            status.ok() ? JsonResponse(http_status, std::move(body)) : ErrorResponse(op, status);
         response.SetHeader("x-chimed-operation", std::string(OpName(op)));
         finish(std::move(response));
       });

@@ -24,21 +24,59 @@ class Gate {
   virtual StatusOr<Caller> Admit(const http::Request& request, Op op, const Route& route) = 0;
 };
 
+// Decides, after the Gate, whether the caller may run `op` now or must slow down. Returns OK or
+// kResourceExhausted with retry_after_ms set. Must not touch the store. Thread-safe.
+class Throttle {
+ public:
+  virtual ~Throttle() = default;
+  virtual Status Check(const Caller& caller, Op op, const Route& route) = 0;
+};
+
+// Bounds the work in flight. Enter() either runs `start` now on the calling thread, or queues
+// it to run later on some other thread, or refuses (returns false) because the queue is full.
+// Every started request calls Leave() exactly once, after its response was handed over.
+// Thread-safe.
+class Admission {
+ public:
+  virtual ~Admission() = default;
+  virtual bool Enter(std::function<void()> start) = 0;
+  virtual void Leave() = 0;
+};
+
+// Answers /readyz: `done(OK)` when the store can take writes now, else a kUnavailable naming
+// why. May call `done` on any thread. Must have no side effects on stored data. Thread-safe.
+class Readiness {
+ public:
+  virtual ~Readiness() = default;
+  virtual void Check(std::function<void(Status)> done) = 0;
+};
+
+// Optional stages of the pipeline; a null member is skipped.
+struct Guards {
+  Throttle* throttle = nullptr;
+  Admission* admission = nullptr;
+  Readiness* readiness = nullptr;  // null: /readyz answers after a store read succeeds
+};
+
 class Api {
  public:
   // `gate` may be null: every request is then admitted as an unrestricted "anonymous" caller
   // (unit tests of the pipeline).
-  Api(Deps deps, Gate* gate);
+  Api(Deps deps, Gate* gate, Guards guards = {});
 
   // http::Handler: answers every request exactly once; never throws.
   void Handle(http::Request request, http::Responder respond);
 
  private:
-  void Dispatch(http::Request& request, const std::string& request_id,
-                const std::function<void(http::Response)>& finish);
+  using Finish = std::function<void(http::Response)>;
+  void Admit(http::Request request, const std::string& request_id, Finish finish);
+  void DispatchSafely(http::Request& request, const std::string& request_id, const Finish& finish);
+  void Dispatch(http::Request& request, const std::string& request_id, const Finish& finish);
+  void Ready(const Finish& finish);
 
   Deps deps_;
   Gate* gate_;
+  Guards guards_;
 };
 
 }  // namespace chime::api

@@ -18,8 +18,11 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "http/server.h"
+#include "server/admission.h"
+#include "server/readiness.h"
 #include "server/security_gate.h"
 #include "server/store_factory.h"
+#include "server/throttle.h"
 
 namespace chime::server {
 namespace {
@@ -79,6 +82,12 @@ int RunServer(const ServerConfig& config) {
     return 2;
   }
   http_options.threads = config.io_threads;
+  ApplyHttpLimits(config.limits, http_options);
+  auto throttle_options = ToThrottleOptions(config.limits);
+  if (!throttle_options.ok()) {
+    std::fprintf(stderr, "chimed: %s\n", throttle_options.status().message().c_str());
+    return 2;
+  }
 
   sigset_t signals = BlockShutdownSignals();
 
@@ -105,11 +114,20 @@ int RunServer(const ServerConfig& config) {
   deps.random = &CryptoRandom::Get();
   deps.config.aws_account_id = config.aws_account_id;
   deps.config.strict_account_types = config.strict_account_types;
-  api::Api api(deps, &gate);
+  // Throttling after the gate, admission control around the pipeline, /readyz on the store.
+  Throttler throttler(*throttle_options, SystemClock::Get());
+  http::Server* server_for_admission = nullptr;  // set once the server exists, before serving
+  AdmissionControl admission(ToAdmissionOptions(config.limits),
+                             [&server_for_admission](std::function<void()> fn) {
+                               server_for_admission->Post(std::move(fn));
+                             });
+  StoreReadiness readiness(**store, SqlitePathFor(config.store_url, config.data_dir));
+  api::Api api(deps, &gate, {&throttler, &admission, &readiness});
 
   http::Server server(http_options, [&api](http::Request request, http::Responder respond) {
     api.Handle(std::move(request), std::move(respond));
   });
+  server_for_admission = &server;
   if (Status s = server.Start(); !s.ok()) {
     std::fprintf(stderr, "chimed: %s\n", s.message().c_str());
     return 1;

@@ -52,6 +52,7 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
                  "File holding the key that encrypts access-key secrets (default "
                  "<data-dir>/master.key, created 0600; CHIMED_MASTER_KEY overrides it)")
       ->envname("CHIMED_MASTER_KEY_FILE");
+  AddLimitFlags(app, c.limits);
 }
 
 bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port) {

@@ -2,10 +2,11 @@
 // environment, and the defaults serve a developer on one machine.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "server/limits.h"
 
 namespace chime::server {
 
@@ -24,6 +25,7 @@ struct ServerConfig {
   // --master-key-file / CHIMED_MASTER_KEY_FILE; "" = <data-dir>/master.key. The environment
   // variable CHIMED_MASTER_KEY (hex or base64 of 32 bytes), when set, is used instead.
   std::string master_key_file;
+  LimitsConfig limits;  // HTTP limits, admission control, throttling (server/limits.h)
 };
 
 // Registers the serve flags on `app` (the top-level command, which serves by default).
