@@ -2,10 +2,13 @@
 // chimed has no directory to register against, so a created user is Registered at once and
 // receives a personal meeting PIN (returned here, as an administrator creating a user needs
 // it). Duplicate emails within an account are a ConflictException, as the model lists.
+// Amazon Chime meant CreateUser for Enterprise accounts; chimed allows it on Team accounts
+// too unless --strict-account-types (model/account_rules.h).
 #include "api/json_body.h"
 #include "api/operations/inputs.h"
 #include "api/operations/operations.h"
 #include "api/render.h"
+#include "model/account_rules.h"
 #include "model/pin.h"
 #include "model/validation.h"
 
@@ -46,8 +49,12 @@ void CreateUser(const CallPtr& call) {
   auto user = NewUserFromRequest(*call);
   if (!user.ok()) return call->Fail(user.status());
   RandomSource* random = call->deps.random;
-  RunWrite(call, 201, [user = std::move(*user), random](store::Tx& tx, std::string* out) mutable {
+  const bool strict = call->deps.config.strict_account_types;
+  RunWrite(call, 201, [user = std::move(*user), random, strict](store::Tx& tx,
+                                                                std::string* out) mutable {
     ASSIGN_OR_RETURN(model::Account account, tx.GetAccount(user.account_id));
+    RETURN_IF_ERROR(
+        model::CheckAccountAction(model::AccountAction::kCreateUser, account.account_type, strict));
     user.license_type = account.default_license;
     if (!user.primary_email.empty()) {
       ASSIGN_OR_RETURN(auto existing, tx.FindUserByEmail(user.account_id, user.primary_email));

@@ -7,13 +7,14 @@
 // - Registered and Suspended users: reset. Rotating a suspended user's PIN is always safe and
 //   is what an administrator wants when the PIN may have leaked.
 // - Unregistered (invited) users have no PIN yet: BadRequestException, since a PIN is assigned
-//   at registration.
+//   at registration. So does an invitee suspended before it registered (model::CheckPinReset).
 // - The answer is sent only after the transaction that stored the PIN has committed, so no
 //   response ever carries a PIN that was not stored; concurrent resets of one user are
 //   serialised by the store and the later commit's PIN is the stored one.
 #include "api/operations/inputs.h"
 #include "api/operations/operations.h"
 #include "api/render.h"
+#include "model/lifecycle.h"
 #include "model/pin.h"
 
 namespace chime::api {
@@ -30,11 +31,7 @@ void ResetPersonalPIN(const CallPtr& call) {
   RunWrite(call, 200, [audit = std::move(audit), random](store::Tx& tx, std::string* out) {
     RETURN_IF_ERROR(tx.GetAccount(audit.account_id).status());
     ASSIGN_OR_RETURN(model::User user, tx.GetUser(audit.account_id, audit.user_id));
-    if (user.registration_status == model::RegistrationStatus::kUnregistered) {
-      return InvalidArgument("The user " + audit.user_id +
-                             " has not registered yet; a personal meeting PIN is assigned at "
-                             "registration.");
-    }
+    RETURN_IF_ERROR(model::CheckPinReset(user));
     const std::string previous = user.personal_pin;
     ASSIGN_OR_RETURN(user.personal_pin,
                      model::AllocatePin(
