@@ -4,7 +4,6 @@ mass assignment, per-item batch errors, and the account-type rules of the lenien
 
 import datetime
 import json
-import glob
 import os
 import sqlite3
 import unittest
@@ -376,22 +375,19 @@ class LifecycleTest(LifecycleMixin, ServerTestCase):
             self.chime.get_account_settings(AccountId=account_id)
 
 
-class StrictModeTest(LifecycleMixin, unittest.TestCase):
+class StrictModeTest(LifecycleMixin, ServerTestCase):
     """--strict-account-types: Amazon Chime's account-type rules, with specific messages."""
 
     @classmethod
     def setUpClass(cls):
+        # ServerTestCase's setup, with the flag (its tearDownClass stops the server).
+        unittest.TestCase.setUpClass()
         srv = ChimedServer(name=cls.__module__ + "." + cls.__name__,
                            extra_args=["--strict-account-types"])
         cls.addClassCleanup(srv.cleanup)
         srv.start()
         cls.server = srv
         cls.chime = srv.client()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server.running():
-            cls.server.stop()
 
     def account(self, account_type=None):
         account_id = self.chime.create_account(Name=unique("Strict"))["Account"]["AccountId"]
