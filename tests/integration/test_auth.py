@@ -39,6 +39,7 @@ def read_text(path):
 def admin(server, *args, env=None):
     """Runs `chimed --data-dir <server's> keys <args>`; returns (rc, stdout, stderr)."""
     full_env = dict(os.environ)
+    full_env.update(server.extra_env)  # e.g. the server's CHIMED_MASTER_KEY
     full_env.update(env or {})
     p = subprocess.run([harness.chimed_bin(), "--data-dir", server.data_dir, "keys"] +
                        [str(a) for a in args], capture_output=True, env=full_env,
@@ -72,11 +73,17 @@ ROOT_KEY = {"AccessKeyId": harness.ACCESS_KEY_ID, "SecretAccessKey": harness.SEC
 
 @contextlib.contextmanager
 def shifted_clock(seconds):
-    """botocore signs as if its clock were `seconds` off."""
+    """botocore signs as if its clock were `seconds` off. X-Amz-Date has whole seconds, so a
+    positive shift is also aligned up to the next second: the signed time is then at least
+    `seconds` ahead of the server's clock (a plain +301 s could truncate to 300.x s)."""
     real = botocore.auth.get_current_datetime
 
     def fake():
-        return real() + datetime.timedelta(seconds=seconds)
+        now = real()
+        shifted = now + datetime.timedelta(seconds=seconds)
+        if seconds > 0 and now.microsecond:
+            shifted += datetime.timedelta(microseconds=1000000 - now.microsecond)
+        return shifted
 
     with mock.patch.object(botocore.auth, "get_current_datetime", fake):
         yield

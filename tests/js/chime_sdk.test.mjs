@@ -70,8 +70,12 @@ test('a wrong secret and an unknown key are UnauthorizedClientException', async 
 });
 
 test('a clock 301 s off either way is UnauthorizedClientException', async () => {
-  for (const [offset, message] of [[-301000, /Signature expired/], [301000, /not yet current/]]) {
-    const skewed = client(root, { systemClockOffset: offset });
+  // X-Amz-Date has whole seconds: a +301 s clock is aligned to the next second so that the
+  // signed time is at least 301 s ahead when the server compares (a plain +301000 ms can
+  // truncate to 300.x s and pass, correctly, within the 5 minutes).
+  const ahead = () => 301000 + (1000 - (Date.now() % 1000));
+  for (const [offset, message] of [[() => -301000, /Signature expired/], [ahead, /not yet current/]]) {
+    const skewed = client(root, { systemClockOffset: offset() });
     await rejectsWith(skewed.send(new GetAccountCommand({ AccountId: account.AccountId })),
       UnauthorizedClientException, message);
   }
