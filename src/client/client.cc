@@ -27,11 +27,17 @@ RetryOptions WithAttempts(RetryOptions r, int max_attempts) {
 Client::Client(ClientOptions options, ResolvedSettings settings)
     : options_(std::move(options)),
       settings_(std::move(settings)),
-      transport_(options_.transport ? options_.transport : MakeBeastTransport()),
+      transport_(options_.transport ? options_.transport : MakeBeastTransport(TlsOptions())),
       clock_(options_.clock ? *options_.clock : SystemClock::Get()),
       sleeper_(options_.sleeper ? *options_.sleeper : RealSleeper::Get()),
       random_(options_.random ? *options_.random : CryptoRandom::Get()),
       retry_(WithAttempts(options_.retry, settings_.max_attempts), random_) {}
+
+BeastTransportOptions Client::TlsOptions() const {
+  BeastTransportOptions tls = options_.tls;
+  if (tls.ca_file.empty()) tls.ca_file = settings_.ca_bundle;
+  return tls;
+}
 
 void Client::Debug(const std::string& line) const {
   if (options_.debug_log) options_.debug_log(line);
@@ -102,6 +108,7 @@ Result<http::Response> Client::Invoke(const Call& call) {
     }
     Error error = res.ok() ? ServiceErrorFromResponse(*res) : res.error();
     error.attempts = attempt;
+    error.max_attempts_reached = attempt >= retry_.options().max_attempts;
     std::optional<int64_t> retry_after = res.ok() ? RetryAfterMs(*res) : std::nullopt;
     RetryPolicy::Decision d = retry_.OnFailure(error, attempt, retry_after);
     Debug("retry: " + error.name + " on attempt " + std::to_string(attempt) + ": " +

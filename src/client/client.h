@@ -49,6 +49,9 @@ struct ClientOptions {
   // Backoff and quota; its max_attempts is replaced by the resolved one.
   RetryOptions retry;
   TransportOptions timeouts;
+  // For the default (Beast) transport: TLS peer verification and an extra CA bundle. When
+  // unset, AWS_CA_BUNDLE (or the profile's ca_bundle) names the bundle, as in botocore.
+  BeastTransportOptions tls;
   std::string user_agent = "chime-cpp-client/0.1";
 
   // Injected effects; null means the real one (Beast transport, system clock, real sleep,
@@ -134,6 +137,7 @@ class Client {
   Result<http::Response> Attempt(const Call& call, const http::Request& unsigned_request,
                                  int attempt);
   void Debug(const std::string& line) const;
+  BeastTransportOptions TlsOptions() const;
 
   ClientOptions options_;
   ResolvedSettings settings_;

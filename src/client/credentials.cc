@@ -137,6 +137,8 @@ Result<ResolvedSettings> ResolveSettings(const ChainInput& in, const Environment
   CLIENT_ASSIGN_OR_RETURN(out.endpoint,
                           ParseEndpointUrl(url.value_or(std::string(kDefaultEndpointUrl))));
 
+  out.ca_bundle =
+      ExpandHome(env, env.Get("AWS_CA_BUNDLE").value_or(Value(cfg, "ca_bundle").value_or("")));
   if (in.max_attempts) {
     if (*in.max_attempts < 1 || *in.max_attempts > 100) {
       return MakeLocalError(ErrorKind::kInvalidParameter, "InvalidMaxAttemptsError",

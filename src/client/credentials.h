@@ -15,7 +15,8 @@
 //   region:       explicit, AWS_REGION, AWS_DEFAULT_REGION, profile `region`, "us-east-1";
 //   endpoint:     explicit, AWS_ENDPOINT_URL_CHIME, AWS_ENDPOINT_URL, profile `endpoint_url`,
 //                 then the service's public endpoint (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS);
-//   max attempts: explicit, AWS_MAX_ATTEMPTS, profile `max_attempts`, 3.
+//   max attempts: explicit, AWS_MAX_ATTEMPTS, profile `max_attempts`, 3;
+//   CA bundle:    AWS_CA_BUNDLE, profile `ca_bundle`.
 #pragma once
 
 #include <optional>
@@ -45,6 +46,7 @@ struct ResolvedSettings {
   std::string region;
   Endpoint endpoint;
   int max_attempts = 3;
+  std::string ca_bundle;  // AWS_CA_BUNDLE, else the profile's ca_bundle; empty = system CAs
 };
 
 // Resolves everything. Errors: kCredentials when no credentials are found, a named profile does

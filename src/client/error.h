@@ -43,6 +43,9 @@ struct Error {
   int http_status = 0;     // 0 when no response was received
   std::string request_id;  // x-amzn-RequestId, when the server sent one
   int attempts = 0;        // how many HTTP attempts were made (1 = not retried)
+  // The call used all of its attempts (as botocore's MaxAttemptsReached: also true for a
+  // non-retryable error on the last allowed attempt).
+  bool max_attempts_reached = false;
 
   // 4xx from the server, or a problem with the caller's input/configuration.
   bool IsClientError() const;

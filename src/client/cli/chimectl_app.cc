@@ -39,6 +39,10 @@ void AddGlobalFlags(CLI::App& app, GlobalFlags& f) {
   app.add_option("--cli-read-timeout", f.read_timeout_s, "Read timeout in seconds.")
       ->check(CLI::PositiveNumber)
       ->group("Global options");
+  app.add_option("--ca-bundle", f.ca_bundle, "CA certificate bundle (PEM) to verify TLS peers.")
+      ->group("Global options");
+  app.add_flag("--no-verify-ssl", f.no_verify_ssl, "Do not verify TLS certificates (testing only).")
+      ->group("Global options");
   app.add_flag("--no-progress", f.no_progress, "Bulk commands: no progress bar or lines.")
       ->group("Global options");
 }

@@ -112,7 +112,7 @@ TEST(ChimectlTest, ExitCodesSeparateUsageClientAndServerErrors) {
   CliRun nf = Chimectl({"get-user", "--account-id", "a", "--user-id", "u"}, t);
   EXPECT_EQ(nf.code, 254);
   EXPECT_NE(nf.err.find("An error occurred (NotFoundException) when calling the GetUser "
-                        "operation: scripted NotFound"),
+                        "operation (reached max retries: 0): scripted NotFound"),
             std::string::npos)
       << nf.err;
 

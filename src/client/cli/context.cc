@@ -27,6 +27,8 @@ Client* CliContext::GetClient() {
   o.timeouts.connect_timeout_ms = static_cast<int64_t>(flags.connect_timeout_s * 1000);
   o.timeouts.read_timeout_ms = static_cast<int64_t>(flags.read_timeout_s * 1000);
   o.user_agent = "chimectl/0.1";
+  o.tls.ca_file = flags.ca_bundle;
+  o.tls.verify_peer = !flags.no_verify_ssl;
   o.transport = transport;
   o.environment = environment;
   if (flags.debug) {
@@ -60,7 +62,8 @@ int CliContext::Print(std::string_view op, const rapidjson::Value& doc) {
 int CliContext::ReportError(std::string_view op, const Error& error) {
   std::string text =
       "\nAn error occurred (" + error.name + ") when calling the " + std::string(op) + " operation";
-  if (error.attempts > 1) {
+  // The AWS CLI's wording, shown when every allowed attempt was used.
+  if (error.max_attempts_reached) {
     text += " (reached max retries: " + std::to_string(error.attempts - 1) + ")";
   }
   text += ": " + error.message + "\n";

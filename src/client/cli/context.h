@@ -28,6 +28,8 @@ struct GlobalFlags {
   double connect_timeout_s = 60;
   double read_timeout_s = 60;
   bool no_progress = false;
+  std::string ca_bundle;
+  bool no_verify_ssl = false;
 };
 
 class CliContext {

@@ -163,6 +163,12 @@ void PrintDocument(const rapidjson::Value& doc, std::string_view format, std::st
   if (format == "text") {
     Text(doc, "", out);
   } else if (format == "table") {
+    bool has_scalar =
+        doc.IsObject() && std::any_of(doc.MemberBegin(), doc.MemberEnd(),
+                                      [](const auto& m) { return IsScalar(m.value); });
+    if (doc.IsObject() && !has_scalar) {
+      out << '+' << std::string(title.size() + 2, '-') << "+\n| " << title << " |\n";
+    }
     Table(doc, title, out);
   } else {
     out << DumpJson(doc, {.indent = 4, .ensure_ascii = false}) << "\n";
