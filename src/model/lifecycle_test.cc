@@ -135,9 +135,9 @@ TEST(LifecycleTest, PinResetNeedsAPin) {
 TEST(AccountRulesTest, LenientModeAllowsEverythingOnEveryType) {
   for (auto type : {AccountType::kTeam, AccountType::kEnterpriseDirectory,
                     AccountType::kEnterpriseLWA, AccountType::kEnterpriseOIDC}) {
-    for (auto action : {AccountAction::kCreateUser, AccountAction::kInviteUsers,
-                        AccountAction::kSuspendUsers, AccountAction::kUnsuspendUsers,
-                        AccountAction::kRetentionSettings}) {
+    for (auto action :
+         {AccountAction::kCreateUser, AccountAction::kInviteUsers, AccountAction::kSuspendUsers,
+          AccountAction::kUnsuspendUsers, AccountAction::kRetentionSettings}) {
       EXPECT_TRUE(CheckAccountAction(action, type, /*strict=*/false).ok());
     }
   }
@@ -172,8 +172,7 @@ TEST(AccountRulesTest, StrictModeFollowsAmazonChime) {
     EXPECT_EQ(s.ok(), c.allowed) << static_cast<int>(c.action) << " on " << ToString(c.type);
     if (!s.ok()) {
       EXPECT_EQ(s.code(), Code::kInvalidArgument);
-      EXPECT_NE(s.message().find(std::string(ToString(c.type))), std::string::npos)
-          << s.message();
+      EXPECT_NE(s.message().find(std::string(ToString(c.type))), std::string::npos) << s.message();
       EXPECT_NE(s.message().find("--strict-account-types"), std::string::npos);
     }
   }
