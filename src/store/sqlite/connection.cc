@@ -95,7 +95,7 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
 Connection::~Connection() { cache_.clear(); }
 
 StatusOr<StmtLease> Connection::Prepare(std::string_view sql, std::string_view op) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),

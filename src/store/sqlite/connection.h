@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,7 +120,12 @@ class Connection {
 
   // Declared first so it is destroyed last: every statement must be finalized before close.
   std::unique_ptr<sqlite3, Closer> db_;
-  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  // Looked up by string_view (transparent hash): no std::string is built per Prepare.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Stmt>, SqlHash, std::equal_to<>> cache_;
 };
 
 }  // namespace chime::store::sqlite
