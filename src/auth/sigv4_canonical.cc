@@ -2,10 +2,10 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <utility>
 
 #include "common/encoding.h"
@@ -46,16 +46,34 @@ std::string Sha256(std::string_view data) {
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  // HMAC() accepts a null key pointer only with length 0; string_view::data() may be null.
-  static const unsigned char kNoKey = 0;
-  const void* key_ptr = key.empty() ? static_cast<const void*>(&kNoKey) : key.data();
-  if (HMAC(Sha256Md(), key_ptr, static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
-           &len) == nullptr) {
-    std::abort();
+  // RFC 2104 over the SHA-256 fetched once. OpenSSL 3's HMAC() fetches the HMAC
+  // implementation and the digest by name on every call (EVP_Q_mac), which the profile
+  // showed as a fifth of SigV4 verification.
+  constexpr size_t kBlock = 64;
+  unsigned char pad[kBlock] = {};
+  if (key.size() > kBlock) {
+    std::string hashed = Sha256(key);
+    std::copy(hashed.begin(), hashed.end(), pad);
+    OPENSSL_cleanse(hashed.data(), hashed.size());
+  } else {
+    std::copy(key.begin(), key.end(), pad);
   }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char inner[EVP_MAX_MD_SIZE];
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0, len = 0;
+  for (unsigned char& b : pad) b ^= 0x36;  // K ^ ipad
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr) == 1 &&
+            EVP_DigestUpdate(ctx.get(), pad, kBlock) == 1 &&
+            EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx.get(), inner, &inner_len) == 1;
+  for (unsigned char& b : pad) b ^= 0x36 ^ 0x5c;  // K ^ opad
+  ok = ok && EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr) == 1 &&
+       EVP_DigestUpdate(ctx.get(), pad, kBlock) == 1 &&
+       EVP_DigestUpdate(ctx.get(), inner, inner_len) == 1 &&
+       EVP_DigestFinal_ex(ctx.get(), out, &len) == 1;
+  OPENSSL_cleanse(pad, sizeof pad);
+  if (!ok) std::abort();  // as for Sha256: without SHA-256 nothing can be authenticated
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
