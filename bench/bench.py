@@ -270,7 +270,7 @@ def callgrind_runs(args, work, data, bodies):
         finally:
             server.stop()
         out[f"chimed {op}"] = ir
-        out[f"chimed {op} top"] = cg.top_functions(path)
+        out[f"chimed {op} top"] = cg.top_functions(path, per=count)
         log(f"callgrind chimed {op}: {ir:,.0f} instructions/request")
     nprefix = os.path.join(work, "callgrind.nginx")
     nginx = procs.Nginx(os.path.join(work, "nginx-cg"), bodies, workers=1, master=False,
