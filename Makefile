@@ -12,9 +12,10 @@ CHIMED_DATA_DIR ?= ./var
 # Debian packages the build and the tests need.
 DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
                 libboost-dev rapidjson-dev libcli11-dev libssl-dev libsqlite3-dev \
-                libgtest-dev libgmock-dev python3 nodejs npm postgresql libpq-dev
+                libgtest-dev libgmock-dev python3 nodejs npm postgresql libpq-dev \
+                clang libclang-rt-14-dev
 
-.PHONY: all deps configure build run test clean bench
+.PHONY: all deps configure build run test clean bench test-sanitize test-fuzz fuzz soak
 
 # `make bench`: a Release build of chimed in its own build dir, measured beside nginx on loopback
 # (bench/README.md). BENCH_ARGS picks one mode, e.g. BENCH_ARGS="--users 1000000".
@@ -36,8 +37,42 @@ build: configure
 run: build
 	@CHIMED_LISTEN=$(CHIMED_LISTEN) CHIMED_DATA_DIR=$(CHIMED_DATA_DIR) ./scripts/run-chimed.sh $(BUILD_DIR)/src/main/chimed
 
-test: build
+test: build test-sanitize test-fuzz
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 2 --timeout 900
+
+# The unit tests (not the e2e suite) built with ASan+UBSan, in their own build dir.
+SAN_DIR ?= build-asan
+test-sanitize: deps
+	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCHIMED_SANITIZE=ON >/dev/null
+	@cmake --build $(SAN_DIR) -j $(JOBS)
+	@cd $(SAN_DIR) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j 2 --timeout 900 -LE e2e
+
+# libFuzzer targets (fuzz/): clang, ASan+UBSan, their own build dir. test-fuzz runs each for
+# FUZZ_RUNS inputs from its seed corpus; `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_DIR     ?= build-fuzz
+FUZZ_RUNS    ?= 50000
+FUZZ_SECONDS ?= 300
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCHIMED_FUZZ=ON -DCHIMED_SANITIZE=ON \
+	  -DCHIMED_BUILD_TESTS=OFF -DCHIMED_FUZZ_RUNS=$(FUZZ_RUNS) >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+
+test-fuzz: fuzz-build
+	@cd $(FUZZ_DIR)/fuzz && ctest --output-on-failure -L fuzz
+
+fuzz: fuzz-build
+	@for t in fuzz_http_request fuzz_sigv4 fuzz_router fuzz_api_bodies; do \
+	  mkdir -p $(FUZZ_DIR)/fuzz/corpus-$$t && \
+	  (cd $(FUZZ_DIR)/fuzz && ./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	    -print_final_stats=1 corpus-$$t $(CURDIR)/fuzz/corpus/$$t) || exit 1; \
+	done
+
+# The kill -9 loop for longer: SOAK_KILLS restarts (CI runs 50 in `make test`).
+SOAK_KILLS ?= 500
+soak: build
+	@cd tests/integration && CHIMED_BIN=$(CURDIR)/$(BUILD_DIR)/src/main/chimed \
+	  CHIMED_KILL_LOOPS=$(SOAK_KILLS) ./run.sh test_crash_safety
 
 bench:
 	@./scripts/install-deps.sh $(DEB_PACKAGES) $(BENCH_PACKAGES)

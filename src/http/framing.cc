@@ -53,6 +53,7 @@ struct Framing {
   int content_length_fields = 0;
   int transfer_encoding_fields = 0;
   int host_fields = 0;
+  int chunked_codings = 0;       // "chunked" may be applied once only
   std::string_view last_coding;  // the last transfer coding seen, trimmed
   bool http11 = false;
 };
@@ -77,10 +78,16 @@ const char* CheckField(std::string_view line, Framing& f) {
     if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
       return "Content-Length must be a single decimal number";
     }
+    if (value.size() > 18) return "Content-Length is out of range";
   } else if (EqualsNoCase(name, "transfer-encoding")) {
     ++f.transfer_encoding_fields;
-    size_t comma = value.rfind(',');
-    f.last_coding = TrimOws(comma == std::string_view::npos ? value : value.substr(comma + 1));
+    for (std::string_view rest = value;;) {
+      size_t comma = rest.find(',');
+      f.last_coding = TrimOws(rest.substr(0, comma));
+      if (EqualsNoCase(f.last_coding, "chunked")) ++f.chunked_codings;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
   } else if (EqualsNoCase(name, "host")) {
     ++f.host_fields;
   }
@@ -129,6 +136,7 @@ const char* CheckFraming(const Framing& f) {
     if (!EqualsNoCase(f.last_coding, "chunked")) {
       return "the last transfer coding must be chunked";
     }
+    if (f.chunked_codings > 1) return "chunked may be applied only once";
   }
   if (f.content_length_fields > 1) return "more than one Content-Length";
   if (f.http11 && f.host_fields != 1) return "an HTTP/1.1 request needs exactly one Host";
