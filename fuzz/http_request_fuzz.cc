@@ -32,9 +32,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     buf += n;
     if (ec || n == 0) break;
   }
-  // Beast may be stricter elsewhere (that is a 400 either way); on message length it must
-  // agree with the check, or the two could disagree about where the next request starts.
-  if (ec == bhttp::error::bad_content_length || ec == bhttp::error::bad_transfer_encoding) {
+  // Beast may be stricter elsewhere (that is a 400 either way); on how the head frames the
+  // message it must agree with the check, or the two could disagree about where the next
+  // request starts. (Errors in a chunked body's trailer fields, which Beast also parses as
+  // fields, come after the head: regression seed corpus/fuzz_http_request/trailer_te.)
+  bool in_head = !parser.is_header_done();
+  if (in_head &&
+      (ec == bhttp::error::bad_content_length || ec == bhttp::error::bad_transfer_encoding)) {
     std::abort();
   }
   return 0;

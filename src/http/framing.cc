@@ -84,6 +84,11 @@ const char* CheckField(std::string_view line, Framing& f) {
     for (std::string_view rest = value;;) {
       size_t comma = rest.find(',');
       f.last_coding = TrimOws(rest.substr(0, comma));
+      std::string_view name = TrimOws(f.last_coding.substr(0, f.last_coding.find(';')));
+      if (name.empty()) return "an empty transfer coding";
+      for (unsigned char c : name) {
+        if (!IsTokenChar(c)) return "a transfer coding has an invalid character";
+      }
       if (EqualsNoCase(f.last_coding, "chunked")) ++f.chunked_codings;
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);

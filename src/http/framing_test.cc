@@ -49,8 +49,13 @@ TEST(RequestHead, RefusesAmbiguousFraming) {
       "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
       "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
       "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n",
+      // A transfer coding that is not a token, or empty (found by fuzz_http_request).
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\xefh\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , chunked\r\n\r\n",
       // chunked twice (Beast refuses), a Content-Length beyond 64 bits (Beast refuses).
-      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n",
       "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
       "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n",
       // obs-fold (Beast accepts), whitespace before colon (Beast refuses).

@@ -158,6 +158,9 @@ TEST_F(ServerTest, BrokenFramingIsAnswered400AndClosed) {
       "GET / HTTP/1.1\nHost: a\n\n",
       "GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n"s,
       "GET / HTTP/1.1\r\n\r\n",
+      // A Transfer-Encoding field in a chunked body's trailer (found by fuzz_http_request).
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"N\"\r\n0\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n",
       // A chunked body with a malformed chunk size: Beast finds it after the head.
       "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n",
   };
