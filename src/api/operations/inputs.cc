@@ -1,20 +1,11 @@
 #include "api/operations/inputs.h"
 
-#include "common/encoding.h"
-#include "model/validation.h"
+#include "api/operations/requests.h"
 
 namespace chime::api {
 
 StatusOr<std::string> Label(const Call& call, size_t i, const char* member) {
-  if (i >= call.labels.size()) return InvalidArgument(std::string(member) + " is required.");
-  if (!IsValidUtf8(call.labels[i])) {
-    return InvalidArgument(std::string(member) + " must be valid UTF-8.");
-  }
-  RETURN_IF_ERROR(model::RequireNonEmpty(member, call.labels[i]));
-  if (call.labels[i].size() > 256) {
-    return InvalidArgument(std::string(member) + " must be at most 256 characters long.");
-  }
-  return call.labels[i];
+  return LabelAt(call.labels, i, member);
 }
 
 StatusOr<std::optional<std::string>> QueryMember(const Call& call, const char* wire_name) {
