@@ -467,6 +467,8 @@ def main():
     args = p.parse_args()
     if args.quick:
         args.rounds, args.seconds = 1, 2
+    args.work = os.path.abspath(args.work)  # nginx reads relative paths against its prefix
+    args.chimed = os.path.abspath(args.chimed)
     os.makedirs(args.work, exist_ok=True)
     log("machine:", describe_machine(args.work))
     if args.all:
