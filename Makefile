@@ -83,5 +83,15 @@ bench:
 	@cmake --build $(BENCH_DIR) -j $(JOBS) --target chimed
 	@python3 bench/bench.py --chimed $(BENCH_DIR)/src/main/chimed --work $(BENCH_DIR)/bench-work $(BENCH_ARGS)
 
+# `make bench-postgres`: chimed on PostgreSQL at c8 beside pgbench running the same single-row
+# UPDATE at c8 on the same server (issue 8's target); writes bench/RESULTS-postgres.md.
+.PHONY: bench-postgres
+PG_BENCH_ARGS ?=
+bench-postgres:
+	@./scripts/install-deps.sh $(DEB_PACKAGES) $(BENCH_PACKAGES)
+	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHIMED_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BENCH_DIR) -j $(JOBS) --target chimed
+	@python3 bench/pg_bench.py --chimed $(BENCH_DIR)/src/main/chimed --work $(BENCH_DIR)/pg-bench-work $(PG_BENCH_ARGS)
+
 clean:
 	rm -rf $(BUILD_DIR)
