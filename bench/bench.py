@@ -447,7 +447,8 @@ def describe_machine(data_dir):
             "disk": f"{dev} ({fs}) {disk}".strip(), "load": os.getloadavg(),
             "mem": sh("grep MemTotal /proc/meminfo | awk '{print $2 \" kB\"}'"),
             "wrk": sh("wrk -v 2>&1 | head -1"), "nginx": sh("nginx -v 2>&1"),
-            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "revision": sh(f"git -C {REPO} describe --always --dirty 2>/dev/null")}
 
 
 def main():

@@ -46,7 +46,8 @@ def _machine(m):
     return (f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['mem']} RAM, kernel {m['kernel']}\n"
             f"- disk of the data dir: {m['disk']}\n"
             f"- load average (1/5/15 min) when the run started: {load}\n"
-            f"- {m['wrk']}; {m['nginx']}; run at {m['date']}\n")
+            f"- {m['wrk']}; {m['nginx']}; run at {m['date']}"
+            f"{'; chimed at ' + m['revision'] if m.get('revision') else ''}\n")
 
 
 def _check(ok):
