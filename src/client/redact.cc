@@ -5,27 +5,17 @@
 #include <array>
 
 #include "client/json_dump.h"
+#include "common/ascii.h"
 
 namespace chime::client {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool IsSecretMember(std::string_view name) {
   constexpr std::array<std::string_view, 7> kSecret = {
       "PersonalPIN", "SecretAccessKey", "SessionToken",         "Password",
       "Pin",         "Token",           "aws_secret_access_key"};
   for (std::string_view s : kSecret) {
-    if (EqualsIgnoreCase(name, s)) return true;
+    if (EqualsIgnoreAsciiCase(name, s)) return true;
   }
   return false;
 }
@@ -48,13 +38,14 @@ void RedactValue(rapidjson::Value& v) {
 }  // namespace
 
 std::string RedactHeader(std::string_view name, std::string_view value) {
-  if (EqualsIgnoreCase(name, "Authorization")) {
+  if (EqualsIgnoreAsciiCase(name, "Authorization")) {
     size_t sig = value.find("Signature=");
     if (sig == std::string_view::npos) return "[redacted]";
     return std::string(value.substr(0, sig)) + "Signature=[redacted]";
   }
-  if (EqualsIgnoreCase(name, "X-Amz-Security-Token") || EqualsIgnoreCase(name, "Cookie") ||
-      EqualsIgnoreCase(name, "Set-Cookie") || EqualsIgnoreCase(name, "Proxy-Authorization")) {
+  if (EqualsIgnoreAsciiCase(name, "X-Amz-Security-Token") ||
+      EqualsIgnoreAsciiCase(name, "Cookie") || EqualsIgnoreAsciiCase(name, "Set-Cookie") ||
+      EqualsIgnoreAsciiCase(name, "Proxy-Authorization")) {
     return "[redacted]";
   }
   return std::string(value);

@@ -2,35 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <regex>
+
+#include "common/testing/scripted_random.h"
 
 namespace chime {
 namespace {
 
-// Returns scripted 64-bit values (little-endian bytes) in order.
-class ScriptedRandom : public RandomSource {
- public:
-  explicit ScriptedRandom(std::deque<uint64_t> values) : values_(std::move(values)) {}
-  void Fill(uint8_t* out, size_t n) override {
-    for (size_t i = 0; i < n; ++i) {
-      if (bytes_.empty()) {
-        uint64_t v = values_.front();
-        values_.pop_front();
-        // NextU64 reads two u32 draws (high word first), each four little-endian bytes.
-        for (uint32_t word : {uint32_t(v >> 32), uint32_t(v)}) {
-          for (int b = 0; b < 4; ++b) bytes_.push_back(uint8_t(word >> (8 * b)));
-        }
-      }
-      out[i] = bytes_.front();
-      bytes_.pop_front();
-    }
-  }
-
- private:
-  std::deque<uint64_t> values_;
-  std::deque<uint8_t> bytes_;
-};
+using ::chime::testing::ScriptedRandom;
 
 TEST(Uniform, RejectsDrawsAboveTheLargestMultiple) {
   const uint64_t bound = 10'000'000'000ULL;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "http/message.h"
+
 namespace chime::http {
 namespace {
 
@@ -27,17 +29,6 @@ bool IsTokenChar(unsigned char c) {
     default:
       return false;
   }
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::string_view TrimOws(std::string_view s) {
@@ -73,13 +64,13 @@ const char* CheckField(std::string_view line, Framing& f) {
   for (unsigned char c : value) {
     if ((c < 0x20 && c != '\t') || c == 0x7f) return "a header value has a control character";
   }
-  if (EqualsNoCase(name, "content-length")) {
+  if (HeaderNameEquals(name, "content-length")) {
     ++f.content_length_fields;
     if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
       return "Content-Length must be a single decimal number";
     }
     if (value.size() > 18) return "Content-Length is out of range";
-  } else if (EqualsNoCase(name, "transfer-encoding")) {
+  } else if (HeaderNameEquals(name, "transfer-encoding")) {
     ++f.transfer_encoding_fields;
     for (std::string_view rest = value;;) {
       size_t comma = rest.find(',');
@@ -89,11 +80,11 @@ const char* CheckField(std::string_view line, Framing& f) {
       for (unsigned char c : name) {
         if (!IsTokenChar(c)) return "a transfer coding has an invalid character";
       }
-      if (EqualsNoCase(f.last_coding, "chunked")) ++f.chunked_codings;
+      if (HeaderNameEquals(f.last_coding, "chunked")) ++f.chunked_codings;
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
-  } else if (EqualsNoCase(name, "host")) {
+  } else if (HeaderNameEquals(name, "host")) {
     ++f.host_fields;
   }
   return nullptr;
@@ -138,7 +129,7 @@ HeadCheck CheckRequestLine(std::string_view line, const HeadLimits& limits, Fram
 const char* CheckFraming(const Framing& f) {
   if (f.transfer_encoding_fields > 0) {
     if (f.content_length_fields > 0) return "Content-Length and Transfer-Encoding together";
-    if (!EqualsNoCase(f.last_coding, "chunked")) {
+    if (!HeaderNameEquals(f.last_coding, "chunked")) {
       return "the last transfer coding must be chunked";
     }
     if (f.chunked_codings > 1) return "chunked may be applied only once";

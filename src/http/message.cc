@@ -1,18 +1,11 @@
 #include "http/message.h"
 
-#include <cctype>
+#include "common/ascii.h"
 
 namespace chime::http {
 
 bool HeaderNameEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return EqualsIgnoreAsciiCase(a, b);
 }
 
 const std::string* Request::Header(std::string_view name) const {

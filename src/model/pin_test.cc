@@ -3,37 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <deque>
 #include <set>
+
+#include "common/testing/scripted_random.h"
 
 namespace chime::model {
 namespace {
 
-// Hands out scripted values through Uniform(): each value is returned by one NextU64 draw,
-// and values below 10^10 pass rejection sampling unchanged (10^10 divides nothing here, but
-// v < bound means v % bound == v).
-class ScriptedRandom : public RandomSource {
- public:
-  explicit ScriptedRandom(std::deque<uint64_t> values) : values_(std::move(values)) {}
-  void Fill(uint8_t* out, size_t n) override {
-    for (size_t i = 0; i < n; ++i) {
-      if (bytes_.empty()) {
-        if (values_.empty()) throw std::runtime_error("script exhausted");
-        uint64_t v = values_.front();
-        values_.pop_front();
-        for (uint32_t word : {uint32_t(v >> 32), uint32_t(v)}) {
-          for (int b = 0; b < 4; ++b) bytes_.push_back(uint8_t(word >> (8 * b)));
-        }
-      }
-      out[i] = bytes_.front();
-      bytes_.pop_front();
-    }
-  }
-
- private:
-  std::deque<uint64_t> values_;
-  std::deque<uint8_t> bytes_;
-};
+using ::chime::testing::ScriptedRandom;
 
 TEST(Pin, GuessableValues) {
   for (const char* p : {"0000000000", "7777777777", "0123456789", "1234567890", "9876543210",
@@ -73,8 +50,8 @@ TEST(Pin, CollisionsAreRetriedUntilAFreePin) {
 
 TEST(Pin, NeverReturnsThePreviousPin) {
   ScriptedRandom r({4444400000ULL, 4444400000ULL, 5555500001ULL});
-  auto pin = AllocatePin(r, [](const std::string&) -> StatusOr<bool> { return false; },
-                         "4444400000");
+  auto pin = AllocatePin(
+      r, [](const std::string&) -> StatusOr<bool> { return false; }, "4444400000");
   ASSERT_TRUE(pin.ok());
   EXPECT_EQ(*pin, "5555500001");
 }
@@ -82,7 +59,8 @@ TEST(Pin, NeverReturnsThePreviousPin) {
 TEST(Pin, GivesUpAfterMaxAttempts) {
   std::deque<uint64_t> values(10, 1234500000ULL);
   ScriptedRandom r(values);
-  auto pin = AllocatePin(r, [](const std::string&) -> StatusOr<bool> { return true; }, "", 5);
+  auto pin = AllocatePin(
+      r, [](const std::string&) -> StatusOr<bool> { return true; }, "", 5);
   ASSERT_FALSE(pin.ok());
   EXPECT_EQ(pin.status().code(), Code::kUnavailable);
   EXPECT_EQ(pin.status().message().find("1234500000"), std::string::npos);
@@ -111,7 +89,8 @@ TEST(Pin, DigitsAreUniform) {
   }
   for (int d = 0; d < kPinDigits; ++d) {
     double expected = kDraws / 10.0, chi2 = 0;
-    for (int v = 0; v < 10; ++v) chi2 += (counts[d][v] - expected) * (counts[d][v] - expected) / expected;
+    for (int v = 0; v < 10; ++v)
+      chi2 += (counts[d][v] - expected) * (counts[d][v] - expected) / expected;
     EXPECT_LT(chi2, 33.7) << "digit position " << d;
   }
 }
