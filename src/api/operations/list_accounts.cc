@@ -2,8 +2,7 @@
 // {"Accounts": [...], "NextToken": ...}. `name` matches as a prefix of the account name.
 #include "api/operations/inputs.h"
 #include "api/operations/operations.h"
-#include "api/page_token.h"
-#include "api/render.h"
+#include "api/paging.h"
 #include "model/validation.h"
 
 namespace chime::api {
@@ -23,12 +22,7 @@ StatusOr<store::AccountQuery> QueryFromRequest(const Call& call) {
     RETURN_IF_ERROR(model::ValidateEmail("UserEmail", *email));
     q.user_email = std::move(email);
   }
-  ASSIGN_OR_RETURN(auto max, QueryMember(call, "max-results"));
-  ASSIGN_OR_RETURN(q.limit, model::ParseMaxResults(max));
-  ASSIGN_OR_RETURN(auto token, QueryMember(call, "next-token"));
-  if (token) {
-    ASSIGN_OR_RETURN(q.after_seq, DecodePageToken(kTokenKind, *token));
-  }
+  RETURN_IF_ERROR(ParsePaging(call, kTokenKind, &q.limit, &q.after_seq));
   return q;
 }
 
@@ -44,19 +38,9 @@ void ListAccounts(const CallPtr& call) {
     std::erase_if(page.items, [&](const model::Account& a) {
       return !call->caller.MayAccess(Op::kListAccounts, a.account_id);
     });
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("Accounts");
-    w.StartArray();
-    for (const auto& account : page.items) WriteAccount(w, account);
-    w.EndArray();
-    if (page.next_seq) {
-      w.Key("NextToken");
-      WriteString(w, EncodePageToken(kTokenKind, *page.next_seq));
-    }
-    w.EndObject();
-    out->assign(buf.GetString(), buf.GetSize());
+    *out =
+        RenderPage("Accounts", page, kTokenKind,
+                   [](JsonWriter& w, const model::Account& account) { WriteAccount(w, account); });
     return OkStatus();
   });
 }

@@ -2,8 +2,7 @@
 // → 200 {"Users": [...], "NextToken": ...}. Lists never carry PersonalPIN.
 #include "api/operations/inputs.h"
 #include "api/operations/operations.h"
-#include "api/page_token.h"
-#include "api/render.h"
+#include "api/paging.h"
 #include "model/validation.h"
 
 namespace chime::api {
@@ -24,12 +23,7 @@ StatusOr<store::UserQuery> QueryFromRequest(const Call& call) {
     q.user_type = model::ParseUserType(*type);
     if (!q.user_type) return InvalidArgument("UserType must be one of PrivateUser, SharedDevice.");
   }
-  ASSIGN_OR_RETURN(auto max, QueryMember(call, "max-results"));
-  ASSIGN_OR_RETURN(q.limit, model::ParseMaxResults(max));
-  ASSIGN_OR_RETURN(auto token, QueryMember(call, "next-token"));
-  if (token) {
-    ASSIGN_OR_RETURN(q.after_seq, DecodePageToken(kTokenKind, *token));
-  }
+  RETURN_IF_ERROR(ParsePaging(call, kTokenKind, &q.limit, &q.after_seq));
   return q;
 }
 
@@ -41,19 +35,9 @@ void ListUsers(const CallPtr& call) {
   RunRead(call, 200, [q = std::move(*query)](store::Tx& tx, std::string* out) {
     RETURN_IF_ERROR(tx.GetAccount(q.account_id).status());
     ASSIGN_OR_RETURN(auto page, tx.ListUsers(q));
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("Users");
-    w.StartArray();
-    for (const auto& user : page.items) WriteUser(w, user, /*with_pin=*/false);
-    w.EndArray();
-    if (page.next_seq) {
-      w.Key("NextToken");
-      WriteString(w, EncodePageToken(kTokenKind, *page.next_seq));
-    }
-    w.EndObject();
-    out->assign(buf.GetString(), buf.GetSize());
+    *out = RenderPage("Users", page, kTokenKind, [](JsonWriter& w, const model::User& user) {
+      WriteUser(w, user, /*with_pin=*/false);
+    });
     return OkStatus();
   });
 }
