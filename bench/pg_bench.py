@@ -45,6 +45,7 @@ import procs  # noqa: E402
 import signing  # noqa: E402
 
 CONNECTIONS = 8
+KINDS = ("chimed", "pgbench", "pgbench-reset")
 ID_PREFIX = "00000000-0000-4000-8000-"  # seeded user i has user id ID_PREFIX + 12-digit i
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -58,7 +59,7 @@ def log(*args):
 
 
 def _stat(pid):
-    """(ppid, utime+stime, cutime+cstime) in ticks, or None."""
+    """(ppid, utime+stime, cutime+cstime) in ticks, or None. pid may be "PID/task/TID"."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             s = f.read()
@@ -83,9 +84,47 @@ def postgres_ticks(postmaster):
     return total
 
 
+def postgres_children(postmaster):
+    n = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = _stat(int(name))
+            if st and st[0] == postmaster:
+                n += 1
+    return n
+
+
+def wait_reaped(postmaster, baseline, limit_s=5.0):
+    """Waits until the backends of a finished client have exited and been reaped, so that their
+    CPU time is in the postmaster's children time."""
+    deadline = time.monotonic() + limit_s
+    while postgres_children(postmaster) > baseline and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def pid_ticks(pid):
     st = _stat(pid)
     return st[1] if st else 0
+
+
+def cpu_busy():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    return sum(v) - idle, sum(v)
+
+
+def thread_ticks(pid):
+    out = {}
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            st = _stat(f"{pid}/task/{tid}")
+            if st:
+                out[tid] = st[1]
+    except OSError:
+        pass
+    return out
 
 
 def children_ticks():
@@ -116,15 +155,18 @@ def foreign_wrk():
     return found
 
 
-def wait_quiet(limit_s):
-    """Waits until no foreign wrk runs (at most limit_s). Returns seconds waited, or -1 when it
-    gave up."""
+def wait_quiet(limit_s, calm_s=3.0):
+    """Waits until no foreign wrk has run for calm_s seconds (a harness between two wrk runs is
+    not done), at most limit_s. Returns (seconds waited, whether it gave up)."""
     t0 = time.monotonic()
-    while foreign_wrk():
+    calm_since = t0
+    while time.monotonic() - calm_since < calm_s:
+        if foreign_wrk():
+            calm_since = time.monotonic()
         if time.monotonic() - t0 > limit_s:
-            return -1
-        time.sleep(0.5)
-    return time.monotonic() - t0
+            return time.monotonic() - t0, True
+        time.sleep(0.25)
+    return time.monotonic() - t0, False
 
 
 class Watch:
@@ -211,6 +253,21 @@ UPDATE users SET pin = lpad(:p::text, 10, '0') WHERE user_id = '{prefix}' || lpa
 """
 
 
+# The writes of a whole reset as one statement (an upper bound for chimed: what PostgreSQL itself
+# needs for a reset's writes with a single round trip): lock the user, retire the old PIN, audit,
+# set the new PIN. New PINs are unique by construction (user, client, per-client counter n; each
+# run starts n in a fresh range), so no PIN is ever reused or retired twice.
+PGBENCH_RESET_SCRIPT = """\
+\\set id random(1, {n})
+\\set n :n + 1
+\\set p :id * 10000000 + :client_id * 1000000 + :n
+WITH old AS (SELECT account_id, user_id, pin FROM users WHERE user_id = '{prefix}' || lpad(:id::text, 12, '0') FOR UPDATE), \
+ret AS (INSERT INTO retired_pins(pin, retired_ms) SELECT pin, 0 FROM old ON CONFLICT (pin) DO NOTHING), \
+aud AS (INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms) SELECT 'pgbench', 'pgbench', account_id, user_id, 0 FROM old) \
+UPDATE users u SET pin = lpad(:p::text, 10, '0') FROM old WHERE u.user_id = old.user_id;
+"""
+
+
 def seed(pg, account, template, users):
     """Users 1..users-1 cloned from the template (every column as chimed wrote it)."""
     psql(pg, SEED_SQL.format(prefix=ID_PREFIX, n=users - 1, template=template), "chimed")
@@ -221,8 +278,13 @@ def seed(pg, account, template, users):
     # The copy pgbench works on: same schema, indexes, trigger and rows. The template's random
     # PIN moves out of the pgbench blocks.
     psql(pg, "CREATE DATABASE pgb TEMPLATE chimed", "postgres")
-    psql(pg, f"UPDATE users SET pin = '9999999999' WHERE user_id = '{template}'", "pgb")
+    psql(pg, f"UPDATE users SET pin = '9999999998' WHERE user_id = '{template}'", "pgb")
     psql(pg, "ANALYZE", "pgb")
+    # pgbrst: another copy for the reset-shaped script, PINs moved into its own scheme.
+    psql(pg, "CREATE DATABASE pgbrst TEMPLATE pgb", "postgres")
+    psql(pg, "UPDATE users SET pin = lpad((right(user_id, 12)::bigint * 10000000 + 9999999)::text,"
+             f" 10, '0') WHERE user_id LIKE '{ID_PREFIX}%'", "pgbrst")
+    psql(pg, "ANALYZE", "pgbrst")
     for db in ("chimed", "pgb"):
         psql(pg, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", db)
     return [ID_PREFIX + f"{i:012d}" for i in range(1, users)]
@@ -234,25 +296,39 @@ def seed(pg, account, template, users):
 
 def run_chimed(server, pg, path, seconds):
     p0, c0 = postgres_ticks(pg.postmaster_pid()), pid_ticks(server.proc.pid)
-    k0 = children_ticks()
+    k0, t0, m0 = children_ticks(), thread_ticks(server.proc.pid), cpu_busy()
+    w0 = time.monotonic()
     r = probes.wrk(server.port, path, CONNECTIONS, seconds)
+    wall = time.monotonic() - w0
+    m1, t1 = cpu_busy(), thread_ticks(server.proc.pid)
     r["cpu_ticks"] = {"server": pid_ticks(server.proc.pid) - c0,
                       "postgres": postgres_ticks(pg.postmaster_pid()) - p0,
                       "client": children_ticks() - k0}
+    r["machine_busy"] = (m1[0] - m0[0]) / max(m1[1] - m0[1], 1)
+    r["foreign_cores"] = ((m1[0] - m0[0]) - sum(r["cpu_ticks"].values())) / TICK / wall
+    # The busiest chimed thread (the store's writer): how much of the round it was on a CPU.
+    r["busiest_thread"] = max((t1[k] - t0.get(k, 0) for k in t1), default=0) / TICK / wall
     return r
 
 
-def run_pgbench(pgbench, pg, script, seconds, log_dir):
+def run_pgbench(pgbench, pg, script, seconds, log_dir, db="pgb", define=()):
     for f in os.listdir(log_dir):
         os.unlink(os.path.join(log_dir, f))
     argv = [pgbench, "-n", "-h", "127.0.0.1", "-p", str(pg.port), "-U", pg_fixture.SUPERUSER,
             "-c", str(CONNECTIONS), "-j", "1", "-M", "prepared", "-T", str(seconds),
-            "-f", script, "-l", "--log-prefix", os.path.join(log_dir, "tx"), "pgb"]
+            "-f", script, "-l", "--log-prefix", os.path.join(log_dir, "tx")]
+    for d in define:
+        argv += ["-D", d]
+    argv.append(db)
     env = dict(os.environ, PGPASSWORD=pg.password)
-    p0, k0 = postgres_ticks(pg.postmaster_pid()), children_ticks()
+    baseline = postgres_children(pg.postmaster_pid())
+    p0, k0, m0 = postgres_ticks(pg.postmaster_pid()), children_ticks(), cpu_busy()
     out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60)
+    m1 = cpu_busy()
+    wait_reaped(pg.postmaster_pid(), baseline)
     ticks = {"server": 0, "postgres": postgres_ticks(pg.postmaster_pid()) - p0,
              "client": children_ticks() - k0}
+    wall = seconds + 0.0
     if out.returncode != 0:
         raise RuntimeError(f"pgbench failed: {out.stdout}\n{out.stderr}")
     tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)",
@@ -269,7 +345,25 @@ def run_pgbench(pgbench, pg, script, seconds, log_dir):
     n = len(lat)
     return {"req_per_s": tps, "requests": n, "p50_us": lat[n // 2] if n else 0,
             "p99_us": lat[min(n - 1, int(n * 0.99))] if n else 0, "max_us": lat[-1] if n else 0,
-            "errors": int(failed.group(1)) if failed else 0, "cpu_ticks": ticks}
+            "errors": int(failed.group(1)) if failed else 0, "cpu_ticks": ticks,
+            "machine_busy": (m1[0] - m0[0]) / max(m1[1] - m0[1], 1),
+            "foreign_cores": ((m1[0] - m0[0]) - sum(ticks.values())) / TICK / wall}
+
+
+def round_trip_us(pgbench, pg, work, seconds=3):
+    """Latency of one trivial statement at c1 (pgbench `SELECT 1`, prepared): what a round trip
+    between a client and a backend costs on this machine."""
+    script = os.path.join(work, "select1.sql")
+    with open(script, "w") as f:
+        f.write("SELECT 1;\n")
+    argv = [pgbench, "-n", "-h", "127.0.0.1", "-p", str(pg.port), "-U", pg_fixture.SUPERUSER,
+            "-c", "1", "-j", "1", "-M", "prepared", "-T", str(seconds), "-f", script, "pgb"]
+    out = subprocess.run(argv, env=dict(os.environ, PGPASSWORD=pg.password),
+                         capture_output=True, text=True, timeout=seconds + 60)
+    m = re.search(r"latency average = ([\d.]+) ms", out.stdout)
+    if not m:
+        raise RuntimeError(f"pgbench SELECT 1 failed: {out.stdout}\n{out.stderr}")
+    return float(m.group(1)) * 1000
 
 
 def signed_file(work, server, account, user_ids):
@@ -352,13 +446,16 @@ def write_report(path, res):
     if res["quick"]:
         out.append("**--quick run: checks the harness only, the numbers mean nothing.**\n")
     out.append(f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['mem']} RAM, kernel "
-               f"{m['kernel']}; PostgreSQL data dir on {m['disk']}; run at {m['date']}, chimed "
-               f"at {m['revision']}")
-    out.append(f"- load average (1 min) before each round: {load_line}; at start "
+               f"{m['kernel']}; PostgreSQL data dir on {m['disk']}; run at {m['date']}, repository "
+               f"at {m['revision']}, chimed binary built {res.get('binary_mtime', '?')}")
+    high = max(l[0] for l in loads) > m["nproc"] if loads else False
+    out.append(f"- load average (1 min) before each run: {load_line}"
+               + (f" (**high**: above the {m['nproc']} CPUs; other engineers' builds and tests "
+                  "were running, see the foreign CPU below)" if high else "") + "; at start "
                f"{', '.join(f'{x:.2f}' for x in res['load_start'])} (1/5/15 min), at end "
                f"{', '.join(f'{x:.2f}' for x in res['load_end'])}. The machine is shared: "
                f"{res['waited_rounds']} run(s) waited for another harness's wrk to finish "
-               f"(longest {res['longest_wait_s']:.0f} s); {res['overlapped']} run(s) had a foreign "
+               f"(longest {res['longest_wait_s']:.0f} s; {res.get('gave_up', 0)} gave up waiting after --max-wait); {res['overlapped']} run(s) had a foreign "
                f"wrk start while they ran" + (" (marked * below)." if res["overlapped"] else "."))
     out.append(f"- PostgreSQL {res['pg_version']} (pg_fixture.py: initdb in /tmp, loopback TCP, "
                f"`fsync=on`, `synchronous_commit=on`, `full_page_writes=on`, "
@@ -373,8 +470,20 @@ def write_report(path, res):
                "`users` table with its indexes and its retired-PIN trigger; one autocommit "
                "statement per transaction:\n\n  ```\n" +
                "\n".join("  " + l for l in res["pgbench_script"].splitlines()) + "\n  ```")
-    out.append(f"- {len(ch)} rounds of {res['seconds']} s, alternating (ABBA), ratio taken per "
-               "round\n")
+    out.append("- for reference, `pgbench-reset` (not the target's yardstick): the writes of a "
+               "whole reset as one statement per transaction, on another copy (`pgbrst`): lock "
+               "the user, retire the old PIN, insert the audit row, set the new PIN. It is what "
+               "PostgreSQL itself needs for a reset's writes with one round trip, so "
+               "`pgbench-reset/pgbench` bounds what any store design could reach here with "
+               "chimed's semantics even if chimed itself cost nothing:\n\n  ```\n" +
+               "\n".join("  " + l for l in res["reset_script"].splitlines()) + "\n  ```")
+    rc = res.get("reset_check")
+    if rc:
+        out.append(f"  (checked afterwards in `pgbrst`: {rc['retired']:,} retired PINs and "
+                   f"{rc['audit']:,} audit rows for {rc['transactions']:,} logged transactions "
+                   f"of the measured rounds, plus the warm-up's)")
+    out.append(f"- {len(ch)} rounds of {res['seconds']} s, the three alternating (ABC, then "
+               "CBA), ratios taken per round\n")
     out.append("| c8, single-row durable write | req/s (median) | chimed/pgbench median "
                "(min–max) | p50 / p99 (worst round) / max ms | errors | CPU µs per request: "
                "server / PostgreSQL / client |")
@@ -386,10 +495,31 @@ def write_report(path, res):
                f"**{med:.3f}** ({lo:.3f}–{hi:.3f}) | {lat(ch)} | {sum(r['errors'] for r in ch)} | "
                f"{cpu(ch, 'server'):,.0f} / {cpu(ch, 'postgres'):,.0f} / "
                f"{cpu(ch, 'client'):,.0f} |")
+    pr = res["pgbench-reset"]
+    if pr:
+        rr = [a["req_per_s"] / b["req_per_s"] for a, b in zip(pr, pb)]
+        cr = [a["req_per_s"] / b["req_per_s"] for a, b in zip(ch, pr)]
+        out.append(f"| pgbench-reset (reference) | {_med([r['req_per_s'] for r in pr]):,.0f} | "
+                   f"{_med(rr):.3f} ({min(rr):.3f}–{max(rr):.3f}) of pgbench; chimed is "
+                   f"{_med(cr):.3f} ({min(cr):.3f}–{max(cr):.3f}) of this | {lat(pr)} | "
+                   f"{sum(r['errors'] for r in pr)} | – / {cpu(pr, 'postgres'):,.0f} / "
+                   f"{cpu(pr, 'client'):,.0f} |")
     out.append("")
+    out.append(f"- whole-machine CPU busy during the runs (median, /proc/stat): pgbench "
+               f"{_med([r['machine_busy'] for r in pb]) * 100:.0f} %, chimed "
+               f"{_med([r['machine_busy'] for r in ch]) * 100:.0f} %, of which processes outside this "
+               f"benchmark (other engineers' work on the shared machine) took about "
+               f"{_med([r['foreign_cores'] for r in pb]):.2f} / "
+               f"{_med([r['foreign_cores'] for r in ch]):.2f} cores; chimed's busiest thread "
+               f"(presumably the store's writer) on a CPU {_med([r['busiest_thread'] for r in ch]) * 100:.0f} "
+               f"% of the round")
+    out.append("")
+    def star(r):
+        return "*" if r.get("overlap") else ""
     out.append("Per round (req/s): " + "; ".join(
-        f"{i + 1}: chimed {a['req_per_s']:,.0f}{'*' if a.get('overlap') else ''} / pgbench "
-        f"{b['req_per_s']:,.0f}{'*' if b.get('overlap') else ''} = {a['req_per_s'] / b['req_per_s']:.3f}"
+        f"{i + 1}: chimed {a['req_per_s']:,.0f}{star(a)} / pgbench "
+        f"{b['req_per_s']:,.0f}{star(b)} = {a['req_per_s'] / b['req_per_s']:.3f}"
+        + (f" (pgbench-reset {pr[i]['req_per_s']:,.0f}{star(pr[i])})" if i < len(pr) else "")
         for i, (a, b) in enumerate(zip(ch, pb))))
     out.append("")
     target = med >= 0.8
@@ -416,16 +546,34 @@ def write_report(path, res):
                f"`RELEASE w; SAVEPOINT w`, counted here as separate statements); "
                f"{exec_ms * 1000 / n:.0f} µs of server execution time per reset (wall time "
                f"inside PostgreSQL, inflated by CPU contention on a busy machine)")
-    out.append(f"- {read_tx:.2f} read-only transactions per reset (the request's access key, "
-               f"account and user, on a pooled read connection) and {writer_tx:.2f} writer "
+    out.append(f"- {read_tx:.2f} read-only transactions per reset (BEGIN, the request's access "
+               f"key for SigV4, COMMIT: 3 round trips on a pooled read connection, in parallel "
+               f"across requests) and {writer_tx:.2f} writer "
                f"transactions per reset (group commit: **{1 / max(writer_tx, 1e-9):.1f} resets "
                f"per COMMIT**, one writer connection running the batch's statements one after "
                f"another)")
+    overhead = r"^(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK|INSERT INTO chimed_commit_markers|SELECT access_key_id|SELECT pg_stat)"
+    fn_stmts = sum(s["calls"] for s in sp["statements"]
+                   if not re.search(overhead, s["query"])) / n
+    writer_rts = fn_stmts + calls(r"^RELEASE") + 2 * writer_tx
+    rtt = res["rtt_us"]
+    ceiling = 1e6 / (writer_rts * rtt)
+    out.append(f"- the writer connection: {fn_stmts:.1f} statements of the reset itself "
+               f"(account, user ×2, PIN free? ×2, e-mail free?, UPDATE of the whole row, retire "
+               f"the old PIN, audit) + savepoint release + its share of BEGIN/COMMIT ≈ "
+               f"**{writer_rts:.1f} round trips per reset, one after another** on one "
+               f"connection, whatever the batch size")
+    out.append(f"- a round trip on this machine (pgbench `SELECT 1`, c1, prepared): "
+               f"**{rtt:.0f} µs** → one writer connection cannot exceed about "
+               f"**{ceiling:,.0f} resets/s** from round trips alone (before execution time and "
+               f"the COMMIT's WAL flush)")
     w = res["wal"]
     out.append(f"- WAL over the measured rounds: chimed {w['chimed']['per_req_bytes']:,.0f} "
                f"bytes and {w['chimed']['per_req_syncs']:.3f} WAL syncs per reset; pgbench "
                f"{w['pgbench']['per_req_bytes']:,.0f} bytes and "
-               f"{w['pgbench']['per_req_syncs']:.3f} syncs per UPDATE")
+               f"{w['pgbench']['per_req_syncs']:.3f} syncs per UPDATE; pgbench-reset "
+               f"{w['pgbench-reset']['per_req_bytes']:,.0f} bytes and "
+               f"{w['pgbench-reset']['per_req_syncs']:.3f} syncs per reset")
     out.append("")
     out.append("| calls per reset | exec µs per reset | statement |")
     out.append("|---|---|---|")
@@ -481,16 +629,24 @@ def main():
     # The binary may be rebuilt by someone else's `make bench` while this runs: use a copy.
     binary = os.path.join(args.work, "chimed")
     shutil.copy2(args.chimed, binary)
+    binary_mtime = time.strftime("%Y-%m-%d %H:%M:%S %Z",
+                                 time.localtime(os.path.getmtime(args.chimed)))
     pglog = os.path.join(args.work, "pgbench-log")
     os.makedirs(pglog)
     script = os.path.join(args.work, "update.sql")
     script_text = PGBENCH_SCRIPT.format(n=args.users - 1, prefix=ID_PREFIX)
     with open(script, "w") as f:
         f.write(script_text)
+    reset_script = os.path.join(args.work, "reset.sql")
+    reset_text = PGBENCH_RESET_SCRIPT.format(n=args.users - 1, prefix=ID_PREFIX)
+    with open(reset_script, "w") as f:
+        f.write(reset_text)
+    if args.rounds > 8:
+        sys.exit("pg_bench: at most 8 rounds (the reset-shaped pgbench's PIN scheme)")
 
     res = {"machine": describe_machine(args.work), "load_start": os.getloadavg(),
            "users": args.users, "seconds": args.seconds, "quick": args.quick,
-           "binary": args.chimed, "pgbench_script": script_text,
+           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [],
            "flags": procs.Chimed.unthrottled_flags(binary), "chimed": [], "pgbench": [],
            "loads": [], "waited_rounds": 0, "longest_wait_s": 0.0, "overlapped": 0}
     pg = start_postgres()
@@ -514,21 +670,39 @@ def main():
         # Warm-up: both paths once, not measured.
         probes.wrk(server.port, signed_file(args.work, server, account, user_ids), CONNECTIONS, 1)
         run_pgbench(pgbench, pg, script, 1, pglog)
-        wal = {"chimed": [0, 0, 0, 0], "pgbench": [0, 0, 0, 0]}  # records, bytes, syncs, reqs
+        reset_runs = [0]
+
+        def pgbench_reset(seconds):
+            # Each run starts its per-client counter in a fresh range of 100,000 (n < 10^6).
+            start = reset_runs[0] * 100000
+            reset_runs[0] += 1
+            if reset_runs[0] > 10:
+                raise RuntimeError("too many reset-shaped pgbench runs for the PIN scheme")
+            return run_pgbench(pgbench, pg, reset_script, seconds, pglog, db="pgbrst",
+                               define=[f"n={start}"])
+
+        pgbench_reset(1)
+        wal = {k: [0, 0, 0, 0] for k in KINDS}  # records, bytes, syncs, requests
 
         def one(kind, i):
-            waited = wait_quiet(args.max_wait)
-            if waited != 0:
+            waited, gave_up = wait_quiet(args.max_wait)
+            if waited > 3.5:
                 res["waited_rounds"] += 1
-                res["longest_wait_s"] = max(res["longest_wait_s"], abs(waited))
+                res["longest_wait_s"] = max(res["longest_wait_s"], waited)
+            if gave_up:
+                res["gave_up"] = res.get("gave_up", 0) + 1
             res["loads"].append(os.getloadavg())
+            base = postgres_children(pg.postmaster_pid())
             w0 = wal_stats(pg, "postgres")
+            wait_reaped(pg.postmaster_pid(), base)
             with Watch() as watch:
                 if kind == "chimed":
                     path = signed_file(args.work, server, account, user_ids)
                     r = run_chimed(server, pg, path, args.seconds)
-                else:
+                elif kind == "pgbench":
                     r = run_pgbench(pgbench, pg, script, args.seconds, pglog)
+                else:
+                    r = pgbench_reset(args.seconds)
             w1 = wal_stats(pg, "postgres")
             acc = wal[kind]
             for k in range(3):
@@ -537,17 +711,27 @@ def main():
             r["overlap"] = watch.seen
             res["overlapped"] += int(watch.seen)
             res[kind].append(r)
-            log(f"round {i + 1} {kind:>7}: {r['req_per_s']:8.0f} req/s p50 "
+            log(f"round {i + 1} {kind:>13}: {r['req_per_s']:8.0f} req/s p50 "
                 f"{r['p50_us'] / 1000:.2f} p99 {r['p99_us'] / 1000:.2f} max "
                 f"{r['max_us'] / 1000:.1f} ms errors {r['errors']} cpu {r['cpu_ticks']}"
                 f"{' (foreign wrk ran)' if watch.seen else ''} load {os.getloadavg()[0]:.2f}")
 
         for i in range(args.rounds):
-            order = ("chimed", "pgbench") if i % 2 == 0 else ("pgbench", "chimed")
+            order = KINDS if i % 2 == 0 else KINDS[::-1]
             for kind in order:
                 one(kind, i)
         res["wal"] = {k: {"per_req_bytes": v[1] / max(v[3], 1),
                           "per_req_syncs": v[2] / max(v[3], 1)} for k, v in wal.items()}
+        # The reset-shaped script did what it claims: one retired PIN and one audit row each.
+        res["reset_check"] = {
+            "transactions": sum(r["requests"] for r in res["pgbench-reset"]) +
+            int(psql(pg, "SELECT 0", "pgbrst")),
+            "retired": int(psql(pg, "SELECT count(*) FROM retired_pins", "pgbrst")),
+            "audit": int(psql(pg, "SELECT count(*) FROM pin_reset_audit", "pgbrst"))}
+        log("pgbench-reset check:", res["reset_check"])
+        wait_quiet(args.max_wait)
+        res["rtt_us"] = round_trip_us(pgbench, pg, args.work)
+        log(f"round trip (pgbench SELECT 1 at c1): {res['rtt_us']:.0f} us")
         res["statements"] = statement_profile(pg, server, args.work, account, user_ids,
                                               args.seconds)
         res["load_end"] = os.getloadavg()
