@@ -40,15 +40,17 @@ run: build
 test: build test-sanitize test-fuzz
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 2 --timeout 900
 
-# The unit tests (not the e2e suite) built with ASan+UBSan, in their own build dir.
-# client_package_test is left out: it builds a separate consumer project against the installed
-# libraries, which cannot link sanitized archives (the normal build runs it).
+# The whole test suite built with ASan+UBSan, in its own build dir: the unit tests, and the
+# end-to-end tests driving a sanitized chimed (an error aborts it, and a leak at exit makes its
+# SIGTERM exit code non-zero, which the harness checks). client_package_test is left out: it
+# builds a separate consumer project against the installed libraries, which cannot link
+# sanitized archives (the normal build runs it).
 SAN_DIR ?= build-asan
 test-sanitize: deps
 	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCHIMED_SANITIZE=ON >/dev/null
 	@cmake --build $(SAN_DIR) -j $(JOBS)
 	@cd $(SAN_DIR) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j 2 --timeout 900 \
-	  -LE e2e -E '^client_package_test$$'
+	  -E '^client_package_test$$'
 
 # libFuzzer targets (fuzz/): clang, ASan+UBSan, their own build dir. test-fuzz runs each for
 # FUZZ_RUNS inputs from its seed corpus; `make fuzz` runs each for FUZZ_SECONDS.
