@@ -1,49 +1,14 @@
 #include "store/postgres/pg_row_codec.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "common/log.h"
+#include "store/row_format.h"
 
 namespace chime::store::postgres {
 namespace {
-
-// The model offers parsers for only some enums; every enum has ToString, so invert it.
-// `count` is the number of enumerators (they are dense from zero).
-template <typename E>
-std::optional<E> ParseEnum(std::string_view text, int count) {
-  for (int i = 0; i < count; ++i) {
-    E value = static_cast<E>(i);
-    if (model::ToString(value) == text) return value;
-  }
-  return std::nullopt;
-}
-
-std::string EncodeStringList(const std::vector<std::string>& values) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartArray();
-  for (const auto& v : values) writer.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  writer.EndArray();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::optional<std::vector<std::string>> DecodeStringList(const std::string& json) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsArray()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& v : doc.GetArray()) {
-    if (!v.IsString()) return std::nullopt;
-    out.emplace_back(v.GetString(), v.GetStringLength());
-  }
-  return out;
-}
 
 Status Corrupt(std::string_view table, std::string_view column) {
   LOG_ERROR("postgres row in " << table << " has an undecodable " << column);
@@ -53,15 +18,13 @@ Status Corrupt(std::string_view table, std::string_view column) {
 }  // namespace
 
 void AddAccount(Params& p, const model::Account& a) {
-  std::vector<std::string> licenses;
-  for (auto l : a.supported_licenses) licenses.emplace_back(model::ToString(l));
   p.Text(a.account_id)
       .Text(a.aws_account_id)
       .Text(a.name)
       .Text(model::ToString(a.account_type))
       .Int(a.created_ms)
       .Text(model::ToString(a.default_license))
-      .Text(EncodeStringList(licenses))
+      .Text(EncodeLicenses(a.supported_licenses))
       .Text(model::ToString(a.status))
       .Text(EncodeStringList(a.signin_delegate_groups));
 }

@@ -11,21 +11,10 @@
 #include "common/status.h"
 #include "model/types.h"
 #include "store/postgres/pg_connection.h"
+#include "store/row_format.h"  // column lists shared with the SQLite store
 #include "store/store.h"
 
 namespace chime::store::postgres {
-
-// Column lists, in the order the Read* functions below expect them.
-inline constexpr char kAccountColumns[] =
-    "seq, account_id, aws_account_id, name, account_type, created_ms, default_license, "
-    "supported_licenses, status, signin_delegate_groups";
-inline constexpr char kUserColumns[] =
-    "seq, user_id, account_id, primary_email, primary_provisioned_number, display_name, "
-    "license_type, user_type, registration_status, invitation_status, registered_ms, "
-    "invited_ms, alexa_enabled, alexa_room_arn, pin";
-inline constexpr char kAccessKeyColumns[] =
-    "access_key_id, name, encrypted_secret, session_token_hash, policy_json, enabled, "
-    "created_ms, last_used_ms";
 
 // Appends every column but seq ($1..$9 in kAccountColumns order).
 void AddAccount(Params& p, const model::Account& account);

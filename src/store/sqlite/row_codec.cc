@@ -1,9 +1,5 @@
 #include "store/sqlite/row_codec.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <optional>
 #include <string_view>
 
@@ -13,50 +9,12 @@
 namespace chime::store::sqlite {
 namespace {
 
-// The model offers parsers for only some enums; every enum has ToString, so invert it.
-// `count` is the number of enumerators (they are dense from zero).
-template <typename E>
-std::optional<E> ParseEnum(std::string_view text, int count) {
-  for (int i = 0; i < count; ++i) {
-    E value = static_cast<E>(i);
-    if (model::ToString(value) == text) return value;
-  }
-  return std::nullopt;
-}
-
-std::optional<std::vector<std::string>> DecodeStringList(const std::string& json) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsArray()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& v : doc.GetArray()) {
-    if (!v.IsString()) return std::nullopt;
-    out.emplace_back(v.GetString(), v.GetStringLength());
-  }
-  return out;
-}
-
 Status Corrupt(std::string_view table, std::string_view column) {
   LOG_ERROR("sqlite row in " << table << " has an undecodable " << column);
   return InternalError();
 }
 
 }  // namespace
-
-std::string EncodeStringList(const std::vector<std::string>& values) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartArray();
-  for (const auto& v : values) writer.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  writer.EndArray();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string EncodeLicenses(const std::vector<model::LicenseType>& licenses) {
-  std::vector<std::string> names;
-  for (auto l : licenses) names.emplace_back(model::ToString(l));
-  return EncodeStringList(names);
-}
 
 void BindAccount(Stmt& stmt, const model::Account& a) {
   stmt.BindText(1, a.account_id);
