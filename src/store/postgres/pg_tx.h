@@ -17,6 +17,7 @@
 
 #include "store/postgres/pg_connection.h"
 #include "store/store.h"
+#include "store/tx_errors.h"  // AccountNotFound, UserNotFound, PinInUse, CheckLimit
 
 namespace chime::store::postgres {
 
@@ -104,12 +105,5 @@ class PgTx final : public Tx {
   bool writable_;
   TxHealth health_;
 };
-
-// Messages shared by the Tx files (the same words as the SQLite store's).
-Status AccountNotFound(const std::string& account_id);
-Status UserNotFound(const std::string& account_id, const std::string& user_id);
-Status PinInUse();
-// kInvalidArgument unless 1 <= limit.
-Status CheckLimit(int limit);
 
 }  // namespace chime::store::postgres

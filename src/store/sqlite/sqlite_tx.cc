@@ -8,22 +8,6 @@
 
 namespace chime::store::sqlite {
 
-Status AccountNotFound(const std::string& account_id) {
-  return NotFound("The account " + account_id + " does not exist.");
-}
-
-Status UserNotFound(const std::string& account_id, const std::string& user_id) {
-  return NotFound("The user " + user_id + " does not exist in account " + account_id + ".");
-}
-
-// Says neither which PIN nor whether it is current or retired: both are nobody else's business.
-Status PinInUse() { return Conflict("PIN already in use."); }
-
-Status CheckLimit(int limit) {
-  if (limit < 1) return InvalidArgument("The page size must be at least 1.");
-  return OkStatus();
-}
-
 Status SqliteTx::RequireWritable(std::string_view op) const {
   if (writable_) return OkStatus();
   // A bug in the caller, not a client error: a Read callback tried to write.

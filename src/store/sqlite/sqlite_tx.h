@@ -15,6 +15,7 @@
 
 #include "store/sqlite/connection.h"
 #include "store/store.h"
+#include "store/tx_errors.h"  // AccountNotFound, UserNotFound, PinInUse, CheckLimit
 
 namespace chime::store::sqlite {
 
@@ -98,12 +99,5 @@ class SqliteTx final : public Tx {
   Connection& conn_;
   bool writable_;
 };
-
-// Messages shared by the Tx files.
-Status AccountNotFound(const std::string& account_id);
-Status UserNotFound(const std::string& account_id, const std::string& user_id);
-Status PinInUse();
-// kInvalidArgument unless 1 <= limit.
-Status CheckLimit(int limit);
 
 }  // namespace chime::store::sqlite
