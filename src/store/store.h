@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/random.h"
 #include "common/status.h"
 #include "model/types.h"
 
@@ -118,6 +119,18 @@ class Tx {
   // retire a replaced PIN: a caller that changes the PIN must RetirePin(old) in the same
   // transaction (ResetPersonalPIN does), or the old PIN could be issued again.
   virtual Status UpdateUser(const model::User& user) = 0;
+
+  // ResetPersonalPIN's whole write, as one call so that an engine can do it in one statement
+  // (PostgreSQL: one round trip instead of nine). Gives the user `audit.user_id` of account
+  // `audit.account_id` a new PIN drawn from `random` (model::DrawPinCandidate) that is neither
+  // the previous PIN, nor another user's, nor ever retired; retires the previous PIN at
+  // `audit.at_ms`; records `audit`; changes no other column; returns the user as stored.
+  // Errors, in this order: kNotFound for the account, then for the user (GetAccount's and
+  // GetUser's messages); model::CheckPinReset's error; kUnavailable when `max_attempts`
+  // candidates in a row were taken; store errors. On any error nothing is written.
+  // The default implementation composes the primitives below; engines override it.
+  virtual StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
+                                         int max_attempts = 64);
 
   // True when `pin` is some user's current PIN or has ever been retired.
   virtual StatusOr<bool> PinTaken(const std::string& pin) = 0;

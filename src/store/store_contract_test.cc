@@ -4,6 +4,7 @@
 // skipped with a visible reason where PostgreSQL is not installed.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/testing/scripted_random.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/test_temp_dir.h"
 #include "store/store.h"
@@ -397,6 +399,137 @@ TEST_P(StoreContractTest, ResetFlowMovesPinAndKeepsOldOneRetired) {
   EXPECT_TRUE(PinTaken("1111122222").value());
   EXPECT_EQ(Get([](Tx& tx) { return tx.CountPinResetAudits("acc-1", "u-1"); }).value(), 1);
   EXPECT_EQ(Get([](Tx& tx) { return tx.CountPinResetAudits("acc-1", "u-2"); }).value(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ResetPin: ResetPersonalPIN's write in one call (engines override the default composition).
+
+class ResetPinTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
+    ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
+    ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "1111122222")).ok());
+    ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-2", "b@example.com", "2222233333")).ok());
+    ASSERT_TRUE(Write([](Tx& tx) { return tx.RetirePin("3333344444", 5); }).ok());
+  }
+
+  // Runs ResetPin in a write with candidates drawn from `script`; the user it returned.
+  StatusOr<User> Reset(const std::string& account_id, const std::string& user_id,
+                       std::deque<uint64_t> script, int max_attempts = 64) {
+    std::optional<User> out;
+    Status s = Write([&](Tx& tx) -> Status {
+      chime::testing::ScriptedRandom random(script);  // fresh per run: a store may retry fn
+      ASSIGN_OR_RETURN(User u, tx.ResetPin(PinResetAudit{"req-1", "AKIAEXAMPLE", account_id,
+                                                         user_id, 42},
+                                           random, max_attempts));
+      out = std::move(u);
+      return OkStatus();
+    });
+    if (!s.ok()) return s;
+    return std::move(*out);
+  }
+
+  int64_t Audits(const std::string& user_id) {
+    return Get([&](Tx& tx) { return tx.CountPinResetAudits("acc-1", user_id); }).value();
+  }
+};
+
+TEST_P(ResetPinTest, SetsOnlyThePinRetiresTheOldOneAndAudits) {
+  auto got = Reset("acc-1", "u-1", {7777788888ULL});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  User want = MakeUser("acc-1", "u-1", "a@example.com", "7777788888");
+  ExpectUserEq(want, *got);
+  ExpectUserEq(want, GetUser("acc-1", "u-1").value());
+  EXPECT_TRUE(PinTaken("1111122222").value());  // retired, never issued again
+  auto retired = Get([](Tx& tx) { return tx.ListRetiredPins("", 10); });
+  ASSERT_TRUE(retired.ok());
+  ASSERT_EQ(retired->size(), 2u);
+  EXPECT_EQ((*retired)[0].pin, "1111122222");
+  EXPECT_EQ((*retired)[0].retired_ms, 42);
+  EXPECT_EQ(Audits("u-1"), 1);
+  auto audits = Get([](Tx& tx) { return tx.ListPinResetAudits(0, 10); });
+  ASSERT_TRUE(audits.ok());
+  ASSERT_EQ(audits->items.size(), 1u);
+  EXPECT_EQ(audits->items[0].request_id, "req-1");
+  EXPECT_EQ(audits->items[0].principal, "AKIAEXAMPLE");
+  EXPECT_EQ(audits->items[0].at_ms, 42);
+  EXPECT_EQ(GetUser("acc-1", "u-2")->personal_pin, "2222233333");
+}
+
+TEST_P(ResetPinTest, SkipsThePreviousAnotherUsersAndRetiredPins) {
+  auto got = Reset("acc-1", "u-1", {1111122222ULL, 2222233333ULL, 3333344444ULL, 4444455555ULL});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "4444455555");
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "4444455555");
+  EXPECT_EQ(GetUser("acc-1", "u-2")->personal_pin, "2222233333");
+  EXPECT_EQ(Audits("u-1"), 1);
+}
+
+TEST_P(ResetPinTest, GivesUpAfterMaxAttemptsAndWritesNothing) {
+  auto got = Reset("acc-1", "u-1", {2222233333ULL, 3333344444ULL}, /*max_attempts=*/2);
+  EXPECT_EQ(got.status().code(), Code::kUnavailable);
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "1111122222");
+  EXPECT_EQ(Get([](Tx& tx) { return tx.ListRetiredPins("", 10); })->size(), 1u);
+  EXPECT_EQ(Audits("u-1"), 0);
+}
+
+TEST_P(ResetPinTest, MissingAccountUserOrOtherAccountsUserIsNotFound) {
+  auto no_account = Reset("acc-9", "u-1", {7777788888ULL});
+  EXPECT_EQ(no_account.status().code(), Code::kNotFound);
+  EXPECT_NE(no_account.status().message().find("acc-9"), std::string::npos)
+      << no_account.status().message();
+  auto no_user = Reset("acc-1", "u-9", {7777788888ULL});
+  EXPECT_EQ(no_user.status().code(), Code::kNotFound);
+  EXPECT_NE(no_user.status().message().find("u-9"), std::string::npos);
+  // u-1 exists, but in acc-1: through acc-2 it must look exactly like a missing user.
+  auto other = Reset("acc-2", "u-1", {7777788888ULL});
+  EXPECT_EQ(other.status().code(), Code::kNotFound);
+  EXPECT_EQ(other.status().message(),
+            Get([](Tx& tx) { return tx.GetUser("acc-2", "u-1"); }).status().message());
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "1111122222");
+  EXPECT_FALSE(PinTaken("7777788888").value());
+  EXPECT_EQ(Get([](Tx& tx) { return tx.ListPinResetAudits(0, 10); })->items.size(), 0u);
+}
+
+TEST_P(ResetPinTest, UnregisteredOrPinlessUserIsRefusedWithoutWriting) {
+  User invited = MakeBareUser("acc-1", "u-3", "c@example.com");  // Unregistered, no PIN
+  ASSERT_TRUE(AddUser(invited).ok());
+  User pinless = MakeBareUser("acc-1", "u-4", "d@example.com");
+  pinless.registration_status = model::RegistrationStatus::kSuspended;  // suspended as invitee
+  ASSERT_TRUE(AddUser(pinless).ok());
+  for (const char* id : {"u-3", "u-4"}) {
+    auto got = Reset("acc-1", id, {7777788888ULL});
+    EXPECT_EQ(got.status().code(), Code::kInvalidArgument) << id;
+    EXPECT_EQ(GetUser("acc-1", id)->personal_pin, "") << id;
+    EXPECT_EQ(Audits(id), 0) << id;
+  }
+  EXPECT_FALSE(PinTaken("7777788888").value());
+}
+
+TEST_P(ResetPinTest, SuspendedUserWithAPinIsReset) {
+  User u = MakeUser("acc-1", "u-1", "a@example.com", "1111122222");
+  u.registration_status = model::RegistrationStatus::kSuspended;
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.UpdateUser(u); }).ok());
+  auto got = Reset("acc-1", "u-1", {7777788888ULL});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->registration_status, model::RegistrationStatus::kSuspended);
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "7777788888");
+}
+
+TEST_P(ResetPinTest, ResetInsideReadFailsWithInternal) {
+  chime::testing::ScriptedRandom random({7777788888ULL});
+  StatusOr<User> got = Internal("not run");
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    got = tx.ResetPin(PinResetAudit{"r", "p", "acc-1", "u-1", 1}, random);
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(got.status().code(), Code::kInternal);
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "1111122222");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -849,9 +982,18 @@ INSTANTIATE_TEST_SUITE_P(
     store, StoreContractTest,
     ::testing::Values(StoreFactory{"Postgres", &MakePostgresStore, &PostgresUnavailable}),
     [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    store, ResetPinTest,
+    ::testing::Values(StoreFactory{"Postgres", &MakePostgresStore, &PostgresUnavailable}),
+    [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
 #else
 // Lowercase prefix: `ctest -R store` selects every store test.
 INSTANTIATE_TEST_SUITE_P(store, StoreContractTest,
+                         ::testing::Values(StoreFactory{"Sqlite", &MakeSqliteStore}),
+                         [](const ::testing::TestParamInfo<StoreFactory>& info) {
+                           return info.param.name;
+                         });
+INSTANTIATE_TEST_SUITE_P(store, ResetPinTest,
                          ::testing::Values(StoreFactory{"Sqlite", &MakeSqliteStore}),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) {
                            return info.param.name;

@@ -14,8 +14,6 @@
 #include "api/operations/inputs.h"
 #include "api/operations/operations.h"
 #include "api/render.h"
-#include "model/lifecycle.h"
-#include "model/pin.h"
 
 namespace chime::api {
 
@@ -29,17 +27,7 @@ void ResetPersonalPIN(const CallPtr& call) {
                              call->now_ms};
   RandomSource* random = call->deps.random;
   RunWrite(call, 200, [audit = std::move(audit), random](store::Tx& tx, std::string* out) {
-    RETURN_IF_ERROR(tx.GetAccount(audit.account_id).status());
-    ASSIGN_OR_RETURN(model::User user, tx.GetUser(audit.account_id, audit.user_id));
-    RETURN_IF_ERROR(model::CheckPinReset(user));
-    const std::string previous = user.personal_pin;
-    ASSIGN_OR_RETURN(user.personal_pin,
-                     model::AllocatePin(
-                         *random, [&](const std::string& pin) { return tx.PinTaken(pin); },
-                         previous));
-    if (!previous.empty()) RETURN_IF_ERROR(tx.RetirePin(previous, audit.at_ms));
-    RETURN_IF_ERROR(tx.UpdateUser(user));
-    RETURN_IF_ERROR(tx.InsertPinResetAudit(audit));
+    ASSIGN_OR_RETURN(model::User user, tx.ResetPin(audit, *random));
     *out = RenderUser(user, /*with_pin=*/true);
     return OkStatus();
   });
