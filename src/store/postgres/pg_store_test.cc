@@ -7,12 +7,15 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <future>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/testing/scripted_random.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_test_server.h"
 
@@ -212,6 +215,95 @@ TEST_F(PgStoreTest, RetiredPinIsRefusedByTheDatabaseItself) {
   EXPECT_STREQ(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505");
   PQclear(res);
   PQfinish(conn);
+}
+
+// ResetPin under concurrency: what another transaction has not committed yet is invisible to
+// the reset's snapshot, so the database must decide (pg_tx_reset_pin.cc).
+class PgResetPinTest : public PgStoreTest {
+ protected:
+  void SetUp() override {
+    PgStoreTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+    Sql(url_,
+        "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
+        "default_license, supported_licenses, status, signin_delegate_groups) "
+        "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
+    Sql(url_,
+        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+        "license_type, user_type, registration_status, pin) VALUES "
+        "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222'), "
+        "('u2', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '2222233333')");
+    other_ = PQconnectdb(url_.c_str());
+    ASSERT_EQ(PQstatus(other_), CONNECTION_OK);
+  }
+  void TearDown() override {
+    if (other_ != nullptr) PQfinish(other_);
+  }
+
+  // Runs `sql` on the other session (which keeps its transaction open between calls).
+  void Other(const char* sql) {
+    PGresult* res = PQexec(other_, sql);
+    EXPECT_EQ(PQresultStatus(res), PGRES_COMMAND_OK) << sql << ": " << PQerrorMessage(other_);
+    PQclear(res);
+  }
+
+  // Starts a reset of u1 whose candidates come from `script` (fresh for every run of fn).
+  std::future<StatusOr<model::User>> StartReset(std::deque<uint64_t> script) {
+    auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
+    auto out = std::make_shared<StatusOr<model::User>>(Internal("not run"));
+    store_->Write(
+        [script, out](Tx& tx) -> Status {
+          chime::testing::ScriptedRandom random(script);
+          *out = tx.ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, random);
+          return out->status();
+        },
+        [promise, out](Status s) {
+          promise->set_value(s.ok() ? *out : StatusOr<model::User>(s));
+        });
+    return promise->get_future();
+  }
+
+  std::string Pin(const std::string& user) {
+    return Sql(url_, "SELECT pin FROM users WHERE user_id = '" + user + "'");
+  }
+
+  std::unique_ptr<PgStore> store_;
+  PGconn* other_ = nullptr;
+};
+
+TEST_F(PgResetPinTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
+  // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
+  // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
+  auto reset = StartReset({7777788888ULL, 5555566666ULL});
+  EXPECT_EQ(reset.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
+  EXPECT_EQ(Pin("u2"), "7777788888");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
+  EXPECT_GE(store_->stats().writer.retries, 1);  // the 23505 re-ran the transaction
+}
+
+TEST_F(PgResetPinTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
+  // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
+  // commits, the unique index no longer holds 2222233333, and the retired-PIN trigger reads the
+  // reset's older snapshot; only the snapshot read of users sees the PIN as taken.
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
+  Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
+  auto reset = StartReset({2222233333ULL, 5555566666ULL});
+  (void)reset.wait_for(std::chrono::seconds(2));  // not expected to wait; commit either way
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
 }
 
 TEST(RedactUrlTest, HidesPasswords) {

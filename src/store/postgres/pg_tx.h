@@ -46,6 +46,9 @@ class PgTx final : public Tx {
   StatusOr<Page<model::User>> ListUsers(const UserQuery& query) override;
   Status InsertUser(const model::User& user) override;
   Status UpdateUser(const model::User& user) override;
+  // One statement per attempt instead of the default's nine (pg_tx_reset_pin.cc).
+  StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
+                                 int max_attempts = 64) override;
 
   StatusOr<bool> PinTaken(const std::string& pin) override;
   Status RetirePin(const std::string& pin, int64_t now_ms) override;
