@@ -1,18 +1,10 @@
 #include "common/time_format.h"
 
 #include <cstdio>
-#include <ctime>
+#include <string_view>
 
 namespace chime {
 namespace {
-
-std::tm ToUtc(int64_t epoch_ms) {
-  time_t secs = static_cast<time_t>(epoch_ms / 1000);
-  if (epoch_ms < 0 && epoch_ms % 1000) --secs;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return tm;
-}
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm);
 // timegm is avoided because it consults the environment's time zone database.
@@ -25,35 +17,115 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// The UTC calendar fields of an instant. Computed here (Hinnant's civil_from_days) rather than
+// with gmtime_r + snprintf: every request formats an X-Amz-Date and every rendered user its
+// timestamps, and glibc's gmtime_r takes a process-wide lock and snprintf parses its format,
+// both of which showed in the request path's profile.
+struct UtcFields {
+  int64_t year;
+  unsigned month, day;  // 1-12, 1-31
+  unsigned hour, minute, second, millis;
+  unsigned weekday;  // 0 = Sunday
+};
+
+UtcFields ToUtc(int64_t epoch_ms) {
+  int64_t days = epoch_ms / 86'400'000;
+  int64_t rest = epoch_ms % 86'400'000;
+  if (rest < 0) {
+    rest += 86'400'000;
+    --days;
+  }
+  UtcFields f;
+  f.millis = static_cast<unsigned>(rest % 1000);
+  f.second = static_cast<unsigned>(rest / 1000 % 60);
+  f.minute = static_cast<unsigned>(rest / 60'000 % 60);
+  f.hour = static_cast<unsigned>(rest / 3'600'000);
+  f.weekday = static_cast<unsigned>((days % 7 + 11) % 7);  // 1970-01-01 was a Thursday
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  f.day = doy - (153 * mp + 2) / 5 + 1;
+  f.month = mp < 10 ? mp + 3 : mp - 9;
+  f.year = static_cast<int64_t>(yoe) + era * 400 + (f.month <= 2);
+  return f;
+}
+
+// Appends `v` as exactly `width` decimal digits (v < 10^width).
+void AppendDigits(std::string& out, unsigned v, int width) {
+  char buf[4];
+  for (int i = width - 1; i >= 0; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
+  out.append(buf, static_cast<size_t>(width));
+}
+
+// Appends the year as printf's "%04d" would: zero-padded to four digits, and the rare year
+// outside 0..9999 (a hostile or corrupt timestamp) in full, with its sign.
+void AppendYear(std::string& out, int64_t year) {
+  if (year >= 0 && year <= 9999) return AppendDigits(out, static_cast<unsigned>(year), 4);
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(year));
+  out.append(buf, static_cast<size_t>(n));
+}
+
 }  // namespace
 
 std::string FormatIso8601Ms(int64_t epoch_ms) {
-  std::tm tm = ToUtc(epoch_ms);
-  int ms = static_cast<int>(((epoch_ms % 1000) + 1000) % 1000);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
+  UtcFields f = ToUtc(epoch_ms);
+  std::string out;
+  out.reserve(24);
+  AppendYear(out, f.year);
+  out.push_back('-');
+  AppendDigits(out, f.month, 2);
+  out.push_back('-');
+  AppendDigits(out, f.day, 2);
+  out.push_back('T');
+  AppendDigits(out, f.hour, 2);
+  out.push_back(':');
+  AppendDigits(out, f.minute, 2);
+  out.push_back(':');
+  AppendDigits(out, f.second, 2);
+  out.push_back('.');
+  AppendDigits(out, f.millis, 3);
+  out.push_back('Z');
+  return out;
 }
 
 std::string FormatHttpDate(int64_t epoch_ms) {
-  std::tm tm = ToUtc(epoch_ms);
-  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
+  static constexpr std::string_view kDays = "SunMonTueWedThuFriSat";
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  UtcFields f = ToUtc(epoch_ms);
+  std::string out;
+  out.reserve(29);
+  out.append(kDays.substr(f.weekday * 3, 3)).append(", ");
+  AppendDigits(out, f.day, 2);
+  out.push_back(' ');
+  out.append(kMonths.substr((f.month - 1) * 3, 3)).push_back(' ');
+  AppendYear(out, f.year);
+  out.push_back(' ');
+  AppendDigits(out, f.hour, 2);
+  out.push_back(':');
+  AppendDigits(out, f.minute, 2);
+  out.push_back(':');
+  AppendDigits(out, f.second, 2);
+  out.append(" GMT");
+  return out;
 }
 
 std::string FormatAmzDate(int64_t epoch_ms) {
-  std::tm tm = ToUtc(epoch_ms);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  UtcFields f = ToUtc(epoch_ms);
+  std::string out;
+  out.reserve(16);
+  AppendYear(out, f.year);
+  AppendDigits(out, f.month, 2);
+  AppendDigits(out, f.day, 2);
+  out.push_back('T');
+  AppendDigits(out, f.hour, 2);
+  AppendDigits(out, f.minute, 2);
+  AppendDigits(out, f.second, 2);
+  out.push_back('Z');
+  return out;
 }
 
 std::optional<int64_t> ParseAmzDate(std::string_view s) {
