@@ -174,7 +174,9 @@ Status PgConnection::SetUpSession() {
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
-bool PgConnection::broken() const { return simulated_failure_ || PQstatus(conn_) != CONNECTION_OK; }
+bool PgConnection::broken() const {
+  return simulated_failure_ || unusable_ || PQstatus(conn_) != CONNECTION_OK;
+}
 
 void PgConnection::SimulateNetworkFailure() {
   ::shutdown(PQsocket(conn_), SHUT_RDWR);
@@ -194,19 +196,41 @@ Status PgConnection::Fail(pg_result* res, std::string_view op) {
   return e.status;
 }
 
-StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& params,
-                                       std::string_view op) {
+Status PgConnection::Ready(std::string_view op) {
+  if (!broken() && answer_pending_) {
+    answer_pending_ = false;
+    bool ok = true;
+    while (pg_result* res = PQgetResult(conn_)) {
+      ok = ok && PQresultStatus(res) == PGRES_COMMAND_OK;
+      PQclear(res);
+    }
+    if (!ok) {
+      // A read-only COMMIT cannot fail on a healthy session; whatever happened, start afresh.
+      LOG_WARN("postgres: a deferred COMMIT of a read failed; closing the connection");
+      unusable_ = true;
+    }
+  }
   if (broken()) return Fail(nullptr, op);
+  return OkStatus();
+}
+
+StatusOr<std::string> PgConnection::Prepared(std::string_view sql, std::string_view op) {
   std::string key(sql);
   auto it = prepared_.find(key);
-  if (it == prepared_.end()) {
-    std::string name = "s" + std::to_string(prepared_.size());
-    pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
-    if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) return Fail(res, op);
-    PQclear(res);
-    it = prepared_.emplace(std::move(key), std::move(name)).first;
-  }
-  pg_result* res = PQexecPrepared(conn_, it->second.c_str(), params.size(), params.values(),
+  if (it != prepared_.end()) return it->second;
+  std::string name = "s" + std::to_string(prepared_.size());
+  pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
+  if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) return Fail(res, op);
+  PQclear(res);
+  prepared_.emplace(std::move(key), name);
+  return name;
+}
+
+StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& params,
+                                       std::string_view op) {
+  RETURN_IF_ERROR(Ready(op));
+  ASSIGN_OR_RETURN(std::string name, Prepared(sql, op));
+  pg_result* res = PQexecPrepared(conn_, name.c_str(), params.size(), params.values(),
                                   params.lengths(), params.formats(), /*resultFormat=*/0);
   ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(res, op);
@@ -214,8 +238,69 @@ StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& param
   return PgResult(res);
 }
 
+StatusOr<PgResult> PgConnection::BeginAndQuery(std::string_view begin, std::string_view sql,
+                                               const Params& params, std::string_view op) {
+  RETURN_IF_ERROR(Ready(op));
+  ASSIGN_OR_RETURN(std::string name, Prepared(sql, op));
+  const std::string begin_sql(begin);
+  if (PQenterPipelineMode(conn_) != 1 ||
+      PQsendQueryParams(conn_, begin_sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 ||
+      PQsendQueryPrepared(conn_, name.c_str(), params.size(), params.values(), params.lengths(),
+                          params.formats(), /*resultFormat=*/0) != 1 ||
+      PQpipelineSync(conn_) != 1) {
+    unusable_ = true;  // half a pipeline may have been sent
+    return Fail(nullptr, op);
+  }
+  // Each command's results end with a NULL; the pipeline ends with PGRES_PIPELINE_SYNC. After
+  // an error the remaining commands report PGRES_PIPELINE_ABORTED. A lost connection ends it.
+  pg_result* results[2] = {nullptr, nullptr};
+  size_t command = 0;
+  for (int guard = 0; guard < 16; ++guard) {
+    pg_result* res = PQgetResult(conn_);
+    if (res == nullptr) {
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+      ++command;
+      continue;
+    }
+    if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+      PQclear(res);
+      break;
+    }
+    if (command < 2 && results[command] == nullptr) {
+      results[command] = res;
+    } else {
+      PQclear(res);
+    }
+  }
+  if (PQexitPipelineMode(conn_) != 1) unusable_ = true;
+  auto ok = [](pg_result* res, ExecStatusType want) {
+    return res != nullptr && PQresultStatus(res) == want;
+  };
+  if (!ok(results[0], PGRES_COMMAND_OK)) {
+    if (results[1] != nullptr) PQclear(results[1]);
+    return Fail(results[0], op);
+  }
+  PQclear(results[0]);
+  if (unusable_ ||
+      !(ok(results[1], PGRES_TUPLES_OK) || ok(results[1], PGRES_COMMAND_OK))) {
+    return Fail(results[1], op);
+  }
+  last_failure_ = Failure::kStatement;
+  return PgResult(results[1]);
+}
+
+Status PgConnection::SendWithoutWaiting(std::string_view sql, std::string_view op) {
+  RETURN_IF_ERROR(Ready(op));
+  if (PQsendQuery(conn_, std::string(sql).c_str()) != 1) {
+    unusable_ = true;
+    return Fail(nullptr, op);
+  }
+  answer_pending_ = true;
+  return OkStatus();
+}
+
 Status PgConnection::Exec(std::string_view sql, std::string_view op) {
-  if (broken()) return Fail(nullptr, op);
+  RETURN_IF_ERROR(Ready(op));
   pg_result* res = PQexec(conn_, std::string(sql).c_str());
   ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(res, op);
@@ -225,7 +310,7 @@ Status PgConnection::Exec(std::string_view sql, std::string_view op) {
 }
 
 StatusOr<std::string> PgConnection::QueryText(std::string_view sql, std::string_view op) {
-  if (broken()) return Fail(nullptr, op);
+  RETURN_IF_ERROR(Ready(op));
   pg_result* res = PQexec(conn_, std::string(sql).c_str());
   ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK) return Fail(res, op);

@@ -99,6 +99,15 @@ class PgConnection {
   // Runs one SQL statement with parameters through the prepared-statement cache.
   // `op` labels errors in the log. On failure, last_failure() says what it means.
   StatusOr<PgResult> Query(std::string_view sql, const Params& params, std::string_view op);
+  // Runs `begin` (one statement without parameters) and then `sql` as Query would, in one
+  // round trip (libpq pipeline mode): how a read transaction starts with its first statement.
+  // When `begin` fails, `sql` does not run and begin's error is returned.
+  StatusOr<PgResult> BeginAndQuery(std::string_view begin, std::string_view sql,
+                                   const Params& params, std::string_view op);
+  // Sends `sql` (simple protocol) without waiting for the answer, which the next call on this
+  // connection collects first. Only for statements whose outcome changes nothing the caller
+  // already has: the COMMIT of a read-only transaction.
+  Status SendWithoutWaiting(std::string_view sql, std::string_view op);
   // Runs SQL text without parameters, possibly several statements (BEGIN; INSERT ...), by the
   // simple protocol. Rows are discarded.
   Status Exec(std::string_view sql, std::string_view op);
@@ -117,10 +126,16 @@ class PgConnection {
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   // Maps a failed result (or none, when the connection broke) and records last_failure_.
   Status Fail(pg_result* res, std::string_view op);
+  // Before any statement: fails when broken; collects the answer SendWithoutWaiting left.
+  Status Ready(std::string_view op);
+  // The prepared statement's name for `sql`, preparing it on first use.
+  StatusOr<std::string> Prepared(std::string_view sql, std::string_view op);
   Status SetUpSession();
 
   pg_conn* conn_;
   bool simulated_failure_ = false;
+  bool unusable_ = false;  // a pipeline or a deferred answer went wrong: close, don't reuse
+  bool answer_pending_ = false;  // SendWithoutWaiting's answer is not collected yet
   Failure last_failure_ = Failure::kStatement;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };

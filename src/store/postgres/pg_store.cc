@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.h"
 
 #include <exception>
+#include <optional>
 #include <typeinfo>
 
 #include "common/log.h"
@@ -35,41 +36,48 @@ PgStore::PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> reade
 
 PgStore::~PgStore() { Close(); }
 
-namespace {
-
-// Starts the read transaction. A connection that died while idle in the pool (the server
-// restarted, failed over) is replaced once: fn has not run yet, so nothing is repeated.
-StatusOr<PgPool::Lease> BeginRead(PgPool& pool) {
-  constexpr char kBegin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-  for (int attempt = 0;; ++attempt) {
-    ASSIGN_OR_RETURN(PgPool::Lease conn, pool.Acquire());
-    Status s = conn->Exec(kBegin, "read.begin");
-    if (s.ok()) return conn;
-    conn.Discard();
-    if (attempt == 1 || conn->last_failure() != Failure::kConnection) return s;
-  }
-}
-
-}  // namespace
-
 Status PgStore::Read(const TxFn& fn) {
-  ASSIGN_OR_RETURN(PgPool::Lease conn, BeginRead(*readers_));
+  // One round trip for a read of one statement (the access key of every signed request): BEGIN
+  // goes out with the first statement, and the COMMIT's answer is collected by the connection's
+  // next user rather than waited for. The snapshot is the transaction's, as before.
+  constexpr char kBegin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  std::optional<PgPool::Lease> conn;
+  {
+    ASSIGN_OR_RETURN(PgPool::Lease lease, readers_->Acquire());
+    conn.emplace(std::move(lease));
+  }
+  auto replace = [&]() -> PgConnection* {
+    (*conn).Discard();
+    conn.reset();
+    auto lease = readers_->Acquire();
+    if (!lease.ok()) return nullptr;
+    conn.emplace(std::move(lease).value());
+    return &**conn;
+  };
   Status status;
+  bool began = false;
   bool failed = false;
   try {
-    PgTx tx(*conn, /*writable=*/false);
+    PgTx tx(**conn, DeferredBegin{kBegin, replace});
     status = fn(tx);
+    began = tx.began();
     failed = tx.health().failed;
     // A function that swallowed a failed statement read nothing trustworthy after it.
     if (status.ok() && failed) status = tx.health().status;
   } catch (const std::exception& e) {
     LOG_ERROR("store read function threw " << typeid(e).name());
     status = InternalError();
+    began = failed = true;  // the transaction's state is unknown: roll back whatever there is
   } catch (...) {
     LOG_ERROR("store read function threw a non-standard exception");
     status = InternalError();
+    began = failed = true;
   }
-  if (!conn->Exec(failed ? "ROLLBACK" : "COMMIT", "read.end").ok()) conn.Discard();
+  if (!conn.has_value()) return status;  // replace() found no server
+  if (!began) return status;             // fn read nothing: no transaction was started
+  Status end = failed ? (*conn)->Exec("ROLLBACK", "read.end")
+                      : (*conn)->SendWithoutWaiting("COMMIT", "read.end");
+  if (!end.ok()) conn->Discard();
   return status;
 }
 

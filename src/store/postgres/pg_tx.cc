@@ -14,13 +14,27 @@ Status PgTx::RequireWritable(std::string_view op) const {
 
 StatusOr<PgResult> PgTx::Run(std::string_view sql, const Params& params, std::string_view op) {
   if (health_.failed) return health_.status;
-  auto result = conn_.Query(sql, params, op);
+  auto result = begin_.has_value() ? BeginWith(sql, params, op) : conn_->Query(sql, params, op);
   if (!result.ok()) {
     health_.failed = true;
-    health_.failure = conn_.last_failure();
+    health_.failure = conn_->last_failure();
     health_.status = result.status();
   }
   return result;
+}
+
+StatusOr<PgResult> PgTx::BeginWith(std::string_view sql, const Params& params,
+                                   std::string_view op) {
+  DeferredBegin begin = std::move(*begin_);
+  begin_.reset();  // from here on there is a transaction (or an error the caller rolls back)
+  auto result = conn_->BeginAndQuery(begin.sql, sql, params, op);
+  if (result.ok() || conn_->last_failure() != Failure::kConnection || !begin.replace) {
+    return result;
+  }
+  PgConnection* fresh = begin.replace();
+  if (fresh == nullptr) return result;
+  conn_ = fresh;
+  return conn_->BeginAndQuery(begin.sql, sql, params, op);
 }
 
 StatusOr<bool> PgTx::Exists(std::string_view sql, const Params& params, std::string_view op) {

@@ -10,6 +10,7 @@
 // connection) even when the write function swallowed the error.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,12 +28,27 @@ struct TxHealth {
   Status status;  // the first failure, as returned to the caller
 };
 
+// How a read transaction starts lazily: `sql` (BEGIN ...) is sent together with the first
+// statement, one round trip instead of two, and not at all when the callback reads nothing.
+// When that first statement finds the connection dead (it died idle in the pool: a restart, a
+// failover), `replace` gives a fresh one, once; nothing has been read yet, so nothing repeats.
+// `replace` returns nullptr when no connection can be had.
+struct DeferredBegin {
+  std::string_view sql;
+  std::function<PgConnection*()> replace;
+};
+
 class PgTx final : public Tx {
  public:
   // `writable` false makes every write method fail with kInternal (a Read callback wrote).
-  PgTx(PgConnection& conn, bool writable) : conn_(conn), writable_(writable) {}
+  PgTx(PgConnection& conn, bool writable) : conn_(&conn), writable_(writable) {}
+  // A read-only transaction that PgTx itself begins with its first statement.
+  PgTx(PgConnection& conn, DeferredBegin begin)
+      : conn_(&conn), writable_(false), begin_(std::move(begin)) {}
 
   const TxHealth& health() const { return health_; }
+  // False while a deferred BEGIN has not been sent: there is no transaction to end.
+  bool began() const { return !begin_.has_value(); }
 
   StatusOr<model::Account> GetAccount(const std::string& account_id) override;
   StatusOr<Page<model::Account>> ListAccounts(const AccountQuery& query) override;
@@ -104,8 +120,12 @@ class PgTx final : public Tx {
     return page;
   }
 
-  PgConnection& conn_;
+  // The first statement of a deferred-begin transaction (see DeferredBegin).
+  StatusOr<PgResult> BeginWith(std::string_view sql, const Params& params, std::string_view op);
+
+  PgConnection* conn_;  // replaced only by DeferredBegin::replace
   bool writable_;
+  std::optional<DeferredBegin> begin_;  // set until the deferred BEGIN has been sent
   TxHealth health_;
 };
 
