@@ -36,6 +36,12 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
                  "Store URL: sqlite:PATH, or postgres://... for PostgreSQL (default: SQLite in "
                  "the data dir); prefer the environment variable when it holds a password")
       ->envname("CHIMED_STORE_URL");
+  app.add_option("--pg-writers", c.pg_writers,
+                 "PostgreSQL store only: writer connections, each committing its own batches "
+                 "of writes (see docs/operating-at-scale.md)")
+      ->envname("CHIMED_PG_WRITERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app.add_option("--regions", c.regions,
                  "Regions accepted in SigV4 credential scopes, comma-separated")
       ->envname("CHIMED_REGIONS")

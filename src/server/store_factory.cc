@@ -12,9 +12,11 @@ constexpr char kSqlitePrefix[] = "sqlite:";
 
 }  // namespace
 
-StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url) {
+StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url, int pg_writers) {
   if (store::postgres::IsPostgresUrl(url)) {
-    ASSIGN_OR_RETURN(auto pg, store::postgres::PgStore::Open(url));
+    store::postgres::PgStoreOptions options;
+    options.writer.threads = pg_writers;
+    ASSIGN_OR_RETURN(auto pg, store::postgres::PgStore::Open(url, options));
     return std::unique_ptr<store::Store>(std::move(pg));
   }
   if (url.rfind(kSqlitePrefix, 0) == 0 && url.size() > sizeof(kSqlitePrefix) - 1) {
@@ -27,7 +29,7 @@ StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url) {
 
 StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config) {
   RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
-  if (!config.store_url.empty()) return OpenStoreUrl(config.store_url);
+  if (!config.store_url.empty()) return OpenStoreUrl(config.store_url, config.pg_writers);
   ASSIGN_OR_RETURN(auto sqlite, store::sqlite::SqliteStore::Open(config.data_dir + "/chimed.db"));
   return std::unique_ptr<store::Store>(std::move(sqlite));
 }
