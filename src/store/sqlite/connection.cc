@@ -2,10 +2,18 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <utility>
+
 #include "common/log.h"
 #include "store/sqlite/sqlite_error.h"
 
 namespace chime::store::sqlite {
+
+CachedSql::CachedSql(std::string text) : text_(std::move(text)) {
+  static std::atomic<size_t> next_slot{0};
+  slot_ = next_slot.fetch_add(1, std::memory_order_relaxed);
+}
 
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
@@ -18,6 +26,10 @@ void Stmt::BindInt(int index, int64_t value) { NoteBind(sqlite3_bind_int64(stmt_
 void Stmt::BindText(int index, std::string_view value) {
   NoteBind(
       sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+void Stmt::BindTextNoCopy(int index, std::string_view value) {
+  NoteBind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void Stmt::BindBlob(int index, std::string_view bytes) {
@@ -65,6 +77,13 @@ std::string Stmt::Text(int col) const {
   return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
 }
 
+std::string_view Stmt::TextView(int col) const {
+  const void* data = sqlite3_column_blob(stmt_, col);
+  int size = sqlite3_column_bytes(stmt_, col);
+  if (data == nullptr) return std::string_view();
+  return std::string_view(static_cast<const char*>(data), static_cast<size_t>(size));
+}
+
 std::optional<int64_t> Stmt::OptionalInt(int col) const {
   if (IsNull(col)) return std::nullopt;
   return Int(col);
@@ -92,31 +111,61 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   return conn;
 }
 
-Connection::~Connection() { cache_.clear(); }
+Connection::~Connection() {
+  cache_.clear();
+  by_slot_.clear();
+}
 
-StatusOr<StmtLease> Connection::Prepare(std::string_view sql, std::string_view op) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                                SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    if (rc != SQLITE_OK) return Error(rc, op);
-    it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(raw)).first;
-  }
-  if (it->second->leased()) {
+StatusOr<std::unique_ptr<Stmt>> Connection::PrepareNew(std::string_view sql, std::string_view op) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, op);
+  return std::make_unique<Stmt>(raw);
+}
+
+StatusOr<StmtLease> Connection::Lease(Stmt& stmt, std::string_view op) {
+  if (stmt.leased()) {
     // Defensive: a caller nested two uses of one SQL text; refuse rather than corrupt.
     LOG_ERROR("sqlite " << op << ": statement already in use on this connection");
     return InternalError();
   }
-  return StmtLease(it->second.get());
+  return StmtLease(&stmt);
 }
 
-Status Connection::Exec(std::string_view sql, std::string_view op) {
-  ASSIGN_OR_RETURN(StmtLease stmt, Prepare(sql, op));
+StatusOr<StmtLease> Connection::Prepare(std::string_view sql, std::string_view op) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    ASSIGN_OR_RETURN(auto stmt, PrepareNew(sql, op));
+    it = cache_.emplace(std::string(sql), std::move(stmt)).first;
+  }
+  return Lease(*it->second, op);
+}
+
+StatusOr<StmtLease> Connection::Prepare(const CachedSql& sql, std::string_view op) {
+  if (sql.slot() >= by_slot_.size()) by_slot_.resize(sql.slot() + 1);
+  std::unique_ptr<Stmt>& stmt = by_slot_[sql.slot()];
+  if (stmt == nullptr) {
+    ASSIGN_OR_RETURN(stmt, PrepareNew(sql.text(), op));
+  }
+  return Lease(*stmt, op);
+}
+
+Status Connection::Drain(StmtLease stmt, std::string_view op) {
   int rc;
   while ((rc = stmt->Step()) == SQLITE_ROW) {
   }
   return rc == SQLITE_DONE ? OkStatus() : Error(rc, op);
+}
+
+Status Connection::Exec(std::string_view sql, std::string_view op) {
+  ASSIGN_OR_RETURN(StmtLease stmt, Prepare(sql, op));
+  return Drain(std::move(stmt), op);
+}
+
+Status Connection::Exec(const CachedSql& sql, std::string_view op) {
+  ASSIGN_OR_RETURN(StmtLease stmt, Prepare(sql, op));
+  return Drain(std::move(stmt), op);
 }
 
 Status Connection::ExecScript(const char* sql, std::string_view op) {

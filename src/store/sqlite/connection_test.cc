@@ -54,6 +54,31 @@ TEST_P(ConnectionTest, NestedUseOfOneStatementIsRefused) {
   EXPECT_EQ(inner.status(), InternalError());
 }
 
+TEST_P(ConnectionTest, CachedSqlIsPreparedOncePerConnectionAndFoundBySlot) {
+  static const CachedSql kSql("SELECT ?1");
+  static const CachedSql kOther("SELECT ?1");  // same text, own slot: no confusion either way
+  EXPECT_NE(kSql.slot(), kOther.slot());
+  Stmt* first = nullptr;
+  {
+    auto lease = conn_->Prepare(kSql, "test");
+    ASSERT_TRUE(lease.ok());
+    first = &**lease;
+    (*lease)->BindInt(1, 7);
+    ASSERT_EQ((*lease)->Step(), SQLITE_ROW);
+    EXPECT_EQ((*lease)->Int(0), 7);
+    auto nested = conn_->Prepare(kSql, "test");
+    EXPECT_EQ(nested.status(), InternalError());
+    auto other = conn_->Prepare(kOther, "test");
+    ASSERT_TRUE(other.ok());
+    EXPECT_NE(&**other, first);
+  }
+  auto again = conn_->Prepare(kSql, "test");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(&**again, first);
+  ASSERT_EQ((*again)->Step(), SQLITE_ROW);
+  EXPECT_TRUE((*again)->IsNull(0));  // the lease reset it and cleared its bindings
+}
+
 TEST_P(ConnectionTest, BadSqlIsInternalWithoutSqlInTheMessage) {
   Status s = conn_->Exec("SELEC nonsense FROM secret_table", "test");
   EXPECT_EQ(s, InternalError());

@@ -11,6 +11,14 @@
 namespace chime::store::sqlite {
 namespace {
 
+// The statements of every batch, found by slot rather than by hashing their text.
+const CachedSql kBegin("BEGIN IMMEDIATE");
+const CachedSql kCommit("COMMIT");
+const CachedSql kRollback("ROLLBACK");
+const CachedSql kSavepoint("SAVEPOINT w");
+const CachedSql kRelease("RELEASE w");
+const CachedSql kRollbackTo("ROLLBACK TO w");
+
 // `done` belongs to the caller; an exception from it must not kill the only writer thread.
 void CallDone(const DoneFn& done, Status status) {
   try {
@@ -86,15 +94,15 @@ void GroupCommitWriter::Loop() {
 void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
   std::vector<Status> results(batch.size(), UnavailableError());
   size_t ran = 0;
-  bool aborted = !conn_->Exec("BEGIN IMMEDIATE", "writer.begin").ok();
+  bool aborted = !conn_->Exec(kBegin, "writer.begin").ok();
   while (!aborted && ran < batch.size()) {
     results[ran] = RunOne(batch[ran].fn, &aborted);
     ++ran;
   }
-  bool committed = !aborted && conn_->Exec("COMMIT", "writer.commit").ok();
+  bool committed = !aborted && conn_->Exec(kCommit, "writer.commit").ok();
   if (!committed) {
     // Nothing of this batch is durable: those that succeeded (or never ran) learn so.
-    if (conn_->InTransaction()) (void)conn_->Exec("ROLLBACK", "writer.rollback");
+    if (conn_->InTransaction()) (void)conn_->Exec(kRollback, "writer.rollback");
     for (size_t i = 0; i < batch.size(); ++i) {
       if (i >= ran || results[i].ok()) results[i] = UnavailableError();
     }
@@ -109,7 +117,7 @@ void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
 }
 
 Status GroupCommitWriter::RunOne(const TxFn& fn, bool* aborted) {
-  if (!conn_->Exec("SAVEPOINT w", "writer.savepoint").ok()) {
+  if (!conn_->Exec(kSavepoint, "writer.savepoint").ok()) {
     *aborted = true;
     return UnavailableError();
   }
@@ -131,9 +139,9 @@ Status GroupCommitWriter::RunOne(const TxFn& fn, bool* aborted) {
     *aborted = true;
     return UnavailableError();
   }
-  bool cleaned = status.ok() ? conn_->Exec("RELEASE w", "writer.release").ok()
-                             : conn_->Exec("ROLLBACK TO w", "writer.rollback_to").ok() &&
-                                   conn_->Exec("RELEASE w", "writer.release").ok();
+  bool cleaned = status.ok() ? conn_->Exec(kRelease, "writer.release").ok()
+                             : conn_->Exec(kRollbackTo, "writer.rollback_to").ok() &&
+                                   conn_->Exec(kRelease, "writer.release").ok();
   if (!cleaned) {
     *aborted = true;
     return UnavailableError();

@@ -69,16 +69,18 @@ void BindAccessKey(Stmt& stmt, const AccessKeyRecord& k) {
   stmt.BindOptionalInt(8, k.last_used_ms);
 }
 
+// Enum columns are parsed from views of SQLite's own buffer: only the fields a model object
+// keeps are copied out.
 StatusOr<std::pair<int64_t, model::Account>> ReadAccount(const Stmt& stmt) {
   model::Account a;
   a.account_id = stmt.Text(1);
   a.aws_account_id = stmt.Text(2);
   a.name = stmt.Text(3);
-  auto type = model::ParseAccountType(stmt.Text(4));
+  auto type = model::ParseAccountType(stmt.TextView(4));
   if (!type) return Corrupt("accounts", "account_type");
   a.account_type = *type;
   a.created_ms = stmt.Int(5);
-  auto license = model::ParseLicenseType(stmt.Text(6));
+  auto license = model::ParseLicenseType(stmt.TextView(6));
   if (!license) return Corrupt("accounts", "default_license");
   a.default_license = *license;
   auto names = DecodeStringList(stmt.Text(7));
@@ -88,7 +90,7 @@ StatusOr<std::pair<int64_t, model::Account>> ReadAccount(const Stmt& stmt) {
     if (!l) return Corrupt("accounts", "supported_licenses");
     a.supported_licenses.push_back(*l);
   }
-  auto status = ParseEnum<model::AccountStatus>(stmt.Text(8), 2);
+  auto status = ParseEnum<model::AccountStatus>(stmt.TextView(8), 2);
   if (!status) return Corrupt("accounts", "status");
   a.status = *status;
   auto groups = DecodeStringList(stmt.Text(9));
@@ -104,17 +106,17 @@ StatusOr<std::pair<int64_t, model::User>> ReadUser(const Stmt& stmt) {
   u.primary_email = stmt.Text(3);
   u.primary_provisioned_number = stmt.Text(4);
   u.display_name = stmt.Text(5);
-  auto license = model::ParseLicenseType(stmt.Text(6));
+  auto license = model::ParseLicenseType(stmt.TextView(6));
   if (!license) return Corrupt("users", "license_type");
   u.license_type = *license;
-  auto type = model::ParseUserType(stmt.Text(7));
+  auto type = model::ParseUserType(stmt.TextView(7));
   if (!type) return Corrupt("users", "user_type");
   u.user_type = *type;
-  auto registration = ParseEnum<model::RegistrationStatus>(stmt.Text(8), 3);
+  auto registration = ParseEnum<model::RegistrationStatus>(stmt.TextView(8), 3);
   if (!registration) return Corrupt("users", "registration_status");
   u.registration_status = *registration;
   if (!stmt.IsNull(9)) {
-    u.invitation_status = ParseEnum<model::InvitationStatus>(stmt.Text(9), 3);
+    u.invitation_status = ParseEnum<model::InvitationStatus>(stmt.TextView(9), 3);
     if (!u.invitation_status) return Corrupt("users", "invitation_status");
   }
   u.registered_ms = stmt.OptionalInt(10);

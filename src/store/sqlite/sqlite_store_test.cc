@@ -21,6 +21,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sqlite/test_temp_dir.h"
+#include "common/testing/scripted_random.h"
 
 namespace chime::store::sqlite {
 namespace {
@@ -435,6 +436,55 @@ TEST_P(SqliteStoreTest, AbortedBatchFailsEveryFunctionInIt) {
   EXPECT_FALSE(AccountExists(*store, "before"));
   EXPECT_FALSE(AccountExists(*store, "after"));
   EXPECT_TRUE(store->WriteAndWait([](Tx& tx) { return tx.InsertAccount(MakeAccount("a")); }).ok());
+}
+
+// ResetPin runs several statements; when a late one fails (here the audit INSERT, refused by a
+// trigger standing in for a full disk), the earlier ones must be undone even for a caller that
+// swallows the error and commits the rest of its function.
+TEST_P(SqliteStoreTest, ResetPinFailingLateWritesNothingEvenIfTheCallerGoesOn) {
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store
+                    ->WriteAndWait([](Tx& tx) {
+                      RETURN_IF_ERROR(tx.InsertAccount(MakeAccount("acc")));
+                      model::User u = MakeUser("acc", "u", "1111122222");
+                      u.registration_status = model::RegistrationStatus::kRegistered;
+                      return tx.InsertUser(u);
+                    })
+                    .ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER no_audit BEFORE INSERT ON pin_reset_audit "
+                         "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  Status reset = OkStatus();
+  ASSERT_TRUE(store
+                  ->WriteAndWait([&](Tx& tx) {
+                    chime::testing::ScriptedRandom random({7777788888ULL});
+                    reset = tx.ResetPin(PinResetAudit{"r", "p", "acc", "u", 1}, random).status();
+                    return tx.InsertAccount(MakeAccount("later"));  // goes on regardless
+                  })
+                  .ok());
+  EXPECT_FALSE(reset.ok());
+  EXPECT_TRUE(AccountExists(*store, "later"));
+  ASSERT_TRUE(store
+                  ->Read([](Tx& tx) {
+                    ASSIGN_OR_RETURN(model::User u, tx.GetUser("acc", "u"));
+                    EXPECT_EQ(u.personal_pin, "1111122222");
+                    ASSIGN_OR_RETURN(bool taken, tx.PinTaken("7777788888"));
+                    EXPECT_FALSE(taken);
+                    ASSIGN_OR_RETURN(auto retired, tx.ListRetiredPins("", 10));
+                    EXPECT_TRUE(retired.empty());
+                    return OkStatus();
+                  })
+                  .ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(store, SqliteStoreTest,

@@ -27,7 +27,7 @@ Status SqliteTx::StepDone(Stmt& stmt, std::string_view op) {
   return rc == SQLITE_DONE ? OkStatus() : conn_.Error(rc, op);
 }
 
-StatusOr<bool> SqliteTx::Exists(std::string_view sql, std::string_view op, std::string_view a,
+StatusOr<bool> SqliteTx::Exists(const CachedSql& sql, std::string_view op, std::string_view a,
                                 std::optional<std::string_view> b) {
   ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(sql, op));
   stmt->BindText(1, a);
@@ -36,8 +36,8 @@ StatusOr<bool> SqliteTx::Exists(std::string_view sql, std::string_view op, std::
 }
 
 Status SqliteTx::RequireAccount(const std::string& account_id) {
-  ASSIGN_OR_RETURN(bool exists, Exists("SELECT 1 FROM accounts WHERE account_id = ?1",
-                                       "accounts.exists", account_id));
+  static const CachedSql kSql("SELECT 1 FROM accounts WHERE account_id = ?1");
+  ASSIGN_OR_RETURN(bool exists, Exists(kSql, "accounts.exists", account_id));
   return exists ? OkStatus() : AccountNotFound(account_id);
 }
 

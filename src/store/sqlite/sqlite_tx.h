@@ -19,6 +19,9 @@
 
 namespace chime::store::sqlite {
 
+// Shared by RetirePin and ResetPin.
+const CachedSql& RetirePinSql();
+
 class SqliteTx final : public Tx {
  public:
   // `writable` false makes every write method fail with kInternal (a Read callback wrote).
@@ -36,6 +39,11 @@ class SqliteTx final : public Tx {
   StatusOr<Page<model::User>> ListUsers(const UserQuery& query) override;
   Status InsertUser(const model::User& user) override;
   Status UpdateUser(const model::User& user) override;
+  // One read of the user row, then a conditional UPDATE of the pin column per candidate (the
+  // UNIQUE index and a retired_pins test decide), one INSERT each for the retired PIN and the
+  // audit; all inside a savepoint of its own (sqlite_tx_reset_pin.cc).
+  StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
+                                 int max_attempts = 64) override;
 
   StatusOr<bool> PinTaken(const std::string& pin) override;
   Status RetirePin(const std::string& pin, int64_t now_ms) override;
@@ -68,8 +76,16 @@ class SqliteTx final : public Tx {
   // Steps a statement that returns no rows.
   Status StepDone(Stmt& stmt, std::string_view op);
   // True when the query `sql` with ?1 = a (and ?2 = b when given) yields a row.
-  StatusOr<bool> Exists(std::string_view sql, std::string_view op, std::string_view a,
+  StatusOr<bool> Exists(const CachedSql& sql, std::string_view op, std::string_view a,
                         std::optional<std::string_view> b = std::nullopt);
+  // The user's row and its seq; UserNotFound unless the user exists in this account.
+  StatusOr<std::pair<int64_t, model::User>> ReadUserRow(const std::string& account_id,
+                                                        const std::string& user_id);
+  // ResetPin's writes, run inside its own savepoint: the first free candidate becomes the
+  // user's PIN, the previous one is retired, the audit is recorded.
+  StatusOr<std::string> ApplyPinReset(int64_t seq, const std::string& previous,
+                                      const PinResetAudit& audit, RandomSource& random,
+                                      int max_attempts);
   // The statements of DeleteAccount, run inside its savepoint.
   Status DeleteAccountRows(const std::string& account_id, int64_t now_ms);
   // kNotFound naming the account unless it exists.

@@ -7,9 +7,9 @@
 namespace chime::store::sqlite {
 
 StatusOr<model::Account> SqliteTx::GetAccount(const std::string& account_id) {
-  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(std::string("SELECT ") + kAccountColumns +
-                                                     " FROM accounts WHERE account_id = ?1",
-                                                 "accounts.get"));
+  static const CachedSql kSql(std::string("SELECT ") + kAccountColumns +
+                              " FROM accounts WHERE account_id = ?1");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "accounts.get"));
   stmt->BindText(1, account_id);
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "accounts.get"));
   if (!row) return AccountNotFound(account_id);
@@ -46,8 +46,8 @@ StatusOr<Page<model::Account>> SqliteTx::ListAccounts(const AccountQuery& query)
 
 Status SqliteTx::InsertAccount(const model::Account& account) {
   RETURN_IF_ERROR(RequireWritable("InsertAccount"));
-  ASSIGN_OR_RETURN(bool exists, Exists("SELECT 1 FROM accounts WHERE account_id = ?1",
-                                       "accounts.exists", account.account_id));
+  static const CachedSql kExists("SELECT 1 FROM accounts WHERE account_id = ?1");
+  ASSIGN_OR_RETURN(bool exists, Exists(kExists, "accounts.exists", account.account_id));
   if (exists) return Conflict("An account with this ID already exists.");
   ASSIGN_OR_RETURN(StmtLease stmt,
                    conn_.Prepare("INSERT INTO accounts(account_id, aws_account_id, name, "

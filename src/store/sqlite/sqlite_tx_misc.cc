@@ -6,11 +6,17 @@
 
 namespace chime::store::sqlite {
 
+const CachedSql& RetirePinSql() {
+  // OR IGNORE: retiring twice is fine, and the first retirement time is the one that counts.
+  static const CachedSql kSql("INSERT OR IGNORE INTO retired_pins(pin, retired_ms) VALUES (?1, ?2)");
+  return kSql;
+}
+
 StatusOr<bool> SqliteTx::PinTaken(const std::string& pin) {
-  ASSIGN_OR_RETURN(StmtLease stmt,
-                   conn_.Prepare("SELECT EXISTS(SELECT 1 FROM users WHERE pin = ?1) "
-                                 "OR EXISTS(SELECT 1 FROM retired_pins WHERE pin = ?1)",
-                                 "pins.taken"));
+  static const CachedSql kSql(
+      "SELECT EXISTS(SELECT 1 FROM users WHERE pin = ?1) "
+      "OR EXISTS(SELECT 1 FROM retired_pins WHERE pin = ?1)");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "pins.taken"));
   stmt->BindText(1, pin);
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "pins.taken"));
   return row && stmt->Int(0) != 0;
@@ -19,11 +25,7 @@ StatusOr<bool> SqliteTx::PinTaken(const std::string& pin) {
 Status SqliteTx::RetirePin(const std::string& pin, int64_t now_ms) {
   RETURN_IF_ERROR(RequireWritable("RetirePin"));
   if (pin.empty()) return OkStatus();  // a user without a PIN has nothing to retire
-  // OR IGNORE: retiring twice is fine, and the first retirement time is the one that counts.
-  ASSIGN_OR_RETURN(StmtLease stmt,
-                   conn_.Prepare("INSERT OR IGNORE INTO retired_pins(pin, retired_ms) "
-                                 "VALUES (?1, ?2)",
-                                 "pins.retire"));
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(RetirePinSql(), "pins.retire"));
   stmt->BindText(1, pin);
   stmt->BindInt(2, now_ms);
   return StepDone(*stmt, "pins.retire");
@@ -31,14 +33,15 @@ Status SqliteTx::RetirePin(const std::string& pin, int64_t now_ms) {
 
 Status SqliteTx::InsertPinResetAudit(const PinResetAudit& audit) {
   RETURN_IF_ERROR(RequireWritable("InsertPinResetAudit"));
-  ASSIGN_OR_RETURN(StmtLease stmt,
-                   conn_.Prepare("INSERT INTO pin_reset_audit(request_id, principal, "
-                                 "account_id, user_id, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                 "audit.insert"));
-  stmt->BindText(1, audit.request_id);
-  stmt->BindText(2, audit.principal);
-  stmt->BindText(3, audit.account_id);
-  stmt->BindText(4, audit.user_id);
+  static const CachedSql kSql(
+      "INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "audit.insert"));
+  // `audit` outlives the lease.
+  stmt->BindTextNoCopy(1, audit.request_id);
+  stmt->BindTextNoCopy(2, audit.principal);
+  stmt->BindTextNoCopy(3, audit.account_id);
+  stmt->BindTextNoCopy(4, audit.user_id);
   stmt->BindInt(5, audit.at_ms);
   return StepDone(*stmt, "audit.insert");
 }
@@ -55,10 +58,10 @@ StatusOr<int64_t> SqliteTx::CountPinResetAudits(const std::string& account_id,
 }
 
 StatusOr<AccessKeyRecord> SqliteTx::GetAccessKey(const std::string& access_key_id) {
-  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(std::string("SELECT ") + kAccessKeyColumns +
-                                                     " FROM access_keys WHERE access_key_id = ?1",
-                                                 "access_keys.get"));
-  stmt->BindText(1, access_key_id);
+  static const CachedSql kSql(std::string("SELECT ") + kAccessKeyColumns +
+                              " FROM access_keys WHERE access_key_id = ?1");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "access_keys.get"));
+  stmt->BindTextNoCopy(1, access_key_id);  // outlives the lease
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "access_keys.get"));
   if (!row) return NotFound("The access key " + access_key_id + " does not exist.");
   return ReadAccessKey(*stmt);
@@ -79,8 +82,8 @@ StatusOr<std::vector<AccessKeyRecord>> SqliteTx::ListAccessKeys() {
 
 Status SqliteTx::InsertAccessKey(const AccessKeyRecord& key) {
   RETURN_IF_ERROR(RequireWritable("InsertAccessKey"));
-  ASSIGN_OR_RETURN(bool exists, Exists("SELECT 1 FROM access_keys WHERE access_key_id = ?1",
-                                       "access_keys.exists", key.access_key_id));
+  static const CachedSql kExists("SELECT 1 FROM access_keys WHERE access_key_id = ?1");
+  ASSIGN_OR_RETURN(bool exists, Exists(kExists, "access_keys.exists", key.access_key_id));
   if (exists) return Conflict("An access key with this ID already exists.");
   ASSIGN_OR_RETURN(StmtLease stmt,
                    conn_.Prepare(std::string("INSERT INTO access_keys(") + kAccessKeyColumns +
@@ -120,9 +123,8 @@ Status SqliteTx::DeleteAccessKey(const std::string& access_key_id) {
 
 StatusOr<std::optional<std::string>> SqliteTx::GetDocument(const std::string& kind,
                                                            const std::string& key) {
-  ASSIGN_OR_RETURN(
-      StmtLease stmt,
-      conn_.Prepare("SELECT json FROM documents WHERE kind = ?1 AND key = ?2", "documents.get"));
+  static const CachedSql kSql("SELECT json FROM documents WHERE kind = ?1 AND key = ?2");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "documents.get"));
   stmt->BindText(1, kind);
   stmt->BindText(2, key);
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "documents.get"));

@@ -28,26 +28,31 @@ bool SameExceptPin(const model::User& a, const model::User& b) {
 
 }  // namespace
 
-StatusOr<model::User> SqliteTx::GetUser(const std::string& account_id, const std::string& user_id) {
+StatusOr<std::pair<int64_t, model::User>> SqliteTx::ReadUserRow(const std::string& account_id,
+                                                                const std::string& user_id) {
   // Matching the account too: a user of another account must look exactly like a missing one.
-  ASSIGN_OR_RETURN(StmtLease stmt,
-                   conn_.Prepare(std::string("SELECT ") + kUserColumns +
-                                     " FROM users WHERE user_id = ?1 AND account_id = ?2",
-                                 "users.get"));
-  stmt->BindText(1, user_id);
-  stmt->BindText(2, account_id);
+  static const CachedSql kSql(std::string("SELECT ") + kUserColumns +
+                              " FROM users WHERE user_id = ?1 AND account_id = ?2");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "users.get"));
+  // The arguments outlive the lease.
+  stmt->BindTextNoCopy(1, user_id);
+  stmt->BindTextNoCopy(2, account_id);
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "users.get"));
   if (!row) return UserNotFound(account_id, user_id);
-  ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(*stmt));
+  return ReadUser(*stmt);
+}
+
+StatusOr<model::User> SqliteTx::GetUser(const std::string& account_id, const std::string& user_id) {
+  ASSIGN_OR_RETURN(auto seq_and_user, ReadUserRow(account_id, user_id));
   return std::move(seq_and_user.second);
 }
 
 StatusOr<std::optional<model::User>> SqliteTx::FindUserByEmail(const std::string& account_id,
                                                                const std::string& email) {
-  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(std::string("SELECT ") + kUserColumns +
-                                                     " FROM users WHERE account_id = ?1"
-                                                     " AND primary_email = ?2 COLLATE NOCASE",
-                                                 "users.find_by_email"));
+  static const CachedSql kSql(std::string("SELECT ") + kUserColumns +
+                              " FROM users WHERE account_id = ?1"
+                              " AND primary_email = ?2 COLLATE NOCASE");
+  ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "users.find_by_email"));
   stmt->BindText(1, account_id);
   stmt->BindText(2, email);
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "users.find_by_email"));
@@ -77,14 +82,14 @@ StatusOr<Page<model::User>> SqliteTx::ListUsers(const UserQuery& query) {
 Status SqliteTx::InsertUser(const model::User& user) {
   RETURN_IF_ERROR(RequireWritable("InsertUser"));
   RETURN_IF_ERROR(RequireAccount(user.account_id));
-  ASSIGN_OR_RETURN(bool id_taken,
-                   Exists("SELECT 1 FROM users WHERE user_id = ?1", "users.exists", user.user_id));
+  static const CachedSql kIdTaken("SELECT 1 FROM users WHERE user_id = ?1");
+  ASSIGN_OR_RETURN(bool id_taken, Exists(kIdTaken, "users.exists", user.user_id));
   if (id_taken) return Conflict("A user with this ID already exists.");
   if (!user.primary_email.empty()) {
-    ASSIGN_OR_RETURN(bool email_taken,
-                     Exists("SELECT 1 FROM users WHERE account_id = ?1 "
-                            "AND primary_email = ?2 COLLATE NOCASE",
-                            "users.email_taken", user.account_id, user.primary_email));
+    static const CachedSql kEmailTaken(
+        "SELECT 1 FROM users WHERE account_id = ?1 AND primary_email = ?2 COLLATE NOCASE");
+    ASSIGN_OR_RETURN(bool email_taken, Exists(kEmailTaken, "users.email_taken", user.account_id,
+                                              user.primary_email));
     if (email_taken) return EmailInUse();
   }
   if (!user.personal_pin.empty()) {
