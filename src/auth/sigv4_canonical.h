@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/hmac_sha256.h"
 #include "common/status.h"
 #include "http/message.h"
 
@@ -29,8 +30,7 @@ inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 inline constexpr std::string_view kEmptyPayloadSha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-// Raw 32-byte SHA-256 digest and its lowercase hex form.
-std::string Sha256(std::string_view data);
+// Lowercase hex SHA-256 (the raw digest is Sha256 in auth/hmac_sha256.h).
 std::string Sha256Hex(std::string_view data);
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string HmacSha256(std::string_view key, std::string_view data);

@@ -94,17 +94,34 @@ TEST(SigV4CryptoTest, SigningKeyOfTheAwsDocumentationExample) {
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
+TEST(SigV4CryptoTest, PreparedHmacKeys) {
+  // RFC 4231 test case 6: a key longer than the block is hashed first.
+  HmacSha256Key long_key(std::string(131, '\xaa'));
+  EXPECT_EQ(HexEncode(long_key.Mac("Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // A prepared key gives the same MAC on every use.
+  HmacSha256Key jefe("Jefe");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(HexEncode(jefe.Mac("what do ya want for nothing?")),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  }
+}
+
 TEST(SigV4SigningKeyCacheTest, ReturnsDerivedKeysAndStaysBounded) {
   SigningKeyCache cache(2);
-  std::string k1 = cache.Get("A", "s1", "20261128", "us-east-1", "chime");
-  EXPECT_EQ(k1, DeriveSigningKey("s1", "20261128", "us-east-1", "chime"));
+  auto mac = [](const std::shared_ptr<const HmacSha256Key>& key) { return key->Mac("sts"); };
+  auto k1 = cache.Get("A", "s1", "20261128", "us-east-1", "chime");
+  EXPECT_EQ(mac(k1), HmacSha256(DeriveSigningKey("s1", "20261128", "us-east-1", "chime"), "sts"));
   EXPECT_EQ(cache.Get("A", "s1", "20261128", "us-east-1", "chime"), k1);
-  // A rotated secret under the same key id never returns the stale key.
-  EXPECT_EQ(cache.Get("A", "s2", "20261128", "us-east-1", "chime"),
-            DeriveSigningKey("s2", "20261128", "us-east-1", "chime"));
+  // A rotated secret under the same key id never returns the stale key, nor does rotating back.
+  EXPECT_EQ(mac(cache.Get("A", "s2", "20261128", "us-east-1", "chime")),
+            HmacSha256(DeriveSigningKey("s2", "20261128", "us-east-1", "chime"), "sts"));
+  EXPECT_EQ(mac(cache.Get("A", "s1", "20261128", "us-east-1", "chime")), mac(k1));
   cache.Get("B", "s1", "20261128", "us-east-1", "chime");
   cache.Get("C", "s1", "20261129", "us-east-1", "chime");
   EXPECT_EQ(cache.size(), 2u);
+  // An evicted key stays usable by whoever still holds it.
+  EXPECT_EQ(mac(k1), HmacSha256(DeriveSigningKey("s1", "20261128", "us-east-1", "chime"), "sts"));
 }
 
 TEST(SigV4ImfFixdateTest, ParsesAndRejects) {

@@ -7,6 +7,7 @@
 
 #include "auth/sigv4_auth_params.h"
 #include "auth/sigv4_canonical.h"
+#include "common/encoding.h"
 #include "common/time_format.h"
 
 namespace chime::auth {
@@ -104,7 +105,9 @@ Status CheckTime(const AuthParams& p, const VerifierOptions& options, int64_t no
 
 // The payload hash the client must have signed.
 StatusOr<std::string> PayloadHash(const AuthParams& p, const http::Request& request) {
-  std::string real = Sha256Hex(request.body);
+  // Most requests (every GET) have no body, and the hash of nothing is a constant.
+  std::string real =
+      request.body.empty() ? std::string(kEmptyPayloadSha256) : Sha256Hex(request.body);
   if (!p.content_sha256) return real;
   if (*p.content_sha256 == kUnsignedPayload) {
     if (p.presigned) return std::string(kUnsignedPayload);
@@ -187,15 +190,15 @@ StatusOr<VerifiedCaller> SigV4Verifier::Verify(const http::Request& request,
     return Internal("Credential lookup failed.");
   }
   const bool known = key.has_value();
-  std::string signing_key = key_cache_.Get(p.access_key_id, known ? key->secret : kDummySecret,
-                                           p.scope_date, p.region, p.service);
+  std::shared_ptr<const HmacSha256Key> signing_key = key_cache_.Get(
+      p.access_key_id, known ? key->secret : kDummySecret, p.scope_date, p.region, p.service);
   const std::string scope = CredentialScope(p.scope_date, p.region, p.service);
   bool matches = false;
   for (const std::string& canonical : candidates) {
-    std::string computed = SignatureHex(signing_key, StringToSign(p.amz_date, scope, canonical));
+    std::string computed =
+        HexEncode(signing_key->Mac(StringToSign(p.amz_date, scope, canonical)));
     matches = SignatureMatches(p.signature, computed) || matches;
   }
-  OPENSSL_cleanse(signing_key.data(), signing_key.size());
   if (!known || !matches) return Unauthenticated(std::string(kSignatureMismatch));
 
   // Only reached with a valid signature, i.e. by someone holding the secret, so a distinct
