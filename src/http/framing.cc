@@ -1,34 +1,29 @@
 #include "http/framing.h"
 
-#include <cctype>
+#include <array>
 
 #include "http/message.h"
 
 namespace chime::http {
 namespace {
 
-bool IsTokenChar(unsigned char c) {
-  if (std::isalnum(c)) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
+// RFC 9110 tchar, as a table: this runs for every byte of every header name.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) t[c] = true;
+  return t;
+}();
+
+bool IsTokenChar(unsigned char c) { return kTokenChars[c]; }
+
+// Whether a field value holds a control character other than HTAB (RFC 9110 5.5). Written
+// without an early exit so the compiler can vectorise it: it runs over every header byte.
+bool HasControlChar(std::string_view value) {
+  bool bad = false;
+  for (unsigned char c : value) bad |= (c < 0x20 && c != '\t') | (c == 0x7f);
+  return bad;
 }
 
 std::string_view TrimOws(std::string_view s) {
@@ -61,9 +56,7 @@ const char* CheckField(std::string_view line, Framing& f) {
     if (!IsTokenChar(c)) return "a header field name has an invalid character";
   }
   std::string_view value = TrimOws(line.substr(colon + 1));
-  for (unsigned char c : value) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) return "a header value has a control character";
-  }
+  if (HasControlChar(value)) return "a header value has a control character";
   if (HeaderNameEquals(name, "content-length")) {
     ++f.content_length_fields;
     if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {

@@ -8,6 +8,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -150,9 +151,13 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       // Rescanning is only needed when a line may have ended, a NUL arrived or a size limit
       // may have been crossed; this keeps a byte-at-a-time sender from costing quadratic time.
-      bool worth_scanning =
-          force || new_bytes.find_first_of(std::string_view("\n\0", 2)) != std::string_view::npos ||
-          buffer_.size() > limits_.max_header_bytes || buffer_.size() > limits_.max_uri_bytes;
+      // (Two memchr scans: find_first_of calls memchr on its set once per byte.)
+      auto has = [&](char c) {
+        return std::memchr(new_bytes.data(), c, new_bytes.size()) != nullptr;
+      };
+      bool worth_scanning = force || (!new_bytes.empty() && (has('\n') || has('\0'))) ||
+                            buffer_.size() > limits_.max_header_bytes ||
+                            buffer_.size() > limits_.max_uri_bytes;
       if (worth_scanning) {
         auto data = buffer_.cdata();
         HeadCheck check = CheckRequestHead(
