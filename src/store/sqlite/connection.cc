@@ -29,7 +29,8 @@ void Stmt::BindText(int index, std::string_view value) {
 }
 
 void Stmt::BindTextNoCopy(int index, std::string_view value) {
-  NoteBind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
+  NoteBind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void Stmt::BindBlob(int index, std::string_view bytes) {

@@ -1,12 +1,14 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <typeinfo>
 
 #include "common/log.h"
@@ -44,6 +46,10 @@ Status CreateOwnerOnly(const std::string& path) {
 StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
                                                  const SqliteStoreOptions& options) {
   ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
+  // Before WAL mode and the first table, the only moments SQLite still takes it; on an existing
+  // database it is a no-op. PRAGMA arguments cannot be bound; we format the integer ourselves.
+  RETURN_IF_ERROR(conn->Exec("PRAGMA page_size = " + std::to_string(options.new_database_page_size),
+                             "open.page_size"));
   ASSIGN_OR_RETURN(std::string mode, conn->QueryText("PRAGMA journal_mode = WAL", "open.wal"));
   if (mode != "wal") {
     LOG_ERROR("sqlite refused WAL mode for " << path << " (journal_mode=" << mode << ")");
@@ -64,11 +70,20 @@ StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
   return conn;
 }
 
+// SQLite's memory statistics take a process-wide mutex around every malloc and free, contended
+// by the writer and every reader; chimed never reads them. Must precede sqlite3_initialize(), so
+// it is a no-op (SQLITE_MISUSE, ignored) when something in the process already used SQLite.
+void DisableMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                          const Options& options) {
   if (path.empty()) return InvalidArgument("The database path must not be empty.");
+  DisableMemoryStatistics();
   RETURN_IF_ERROR(CreateOwnerOnly(path));
   ASSIGN_OR_RETURN(auto writer_conn, OpenWriter(path, options));
   std::unique_ptr<Checkpointer> checkpointer;
@@ -94,9 +109,12 @@ SqliteStore::SqliteStore(std::unique_ptr<GroupCommitWriter> writer,
 SqliteStore::~SqliteStore() { Close(); }
 
 Status SqliteStore::Read(const TxFn& fn) {
+  static const CachedSql kBegin("BEGIN");
+  static const CachedSql kCommit("COMMIT");
+  static const CachedSql kRollback("ROLLBACK");
   ASSIGN_OR_RETURN(ReadPool::Lease conn, readers_->Acquire());
   // One read transaction, so every query of fn sees the same committed snapshot.
-  RETURN_IF_ERROR(conn->Exec("BEGIN", "read.begin"));
+  RETURN_IF_ERROR(conn->Exec(kBegin, "read.begin"));
   Status status;
   try {
     SqliteTx tx(*conn, /*writable=*/false);
@@ -108,8 +126,8 @@ Status SqliteStore::Read(const TxFn& fn) {
     LOG_ERROR("store read function threw a non-standard exception");
     status = InternalError();
   }
-  if (conn->InTransaction() && !conn->Exec("COMMIT", "read.commit").ok()) {
-    (void)conn->Exec("ROLLBACK", "read.rollback");
+  if (conn->InTransaction() && !conn->Exec(kCommit, "read.commit").ok()) {
+    (void)conn->Exec(kRollback, "read.rollback");
   }
   // Defensive: a connection stuck in a transaction would pin an old snapshot forever.
   if (conn->InTransaction()) conn.Discard();

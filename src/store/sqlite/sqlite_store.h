@@ -37,6 +37,9 @@ struct SqliteStoreOptions {
   // > 0: the database may not grow beyond this many pages (PRAGMA max_page_count); writes that
   // would grow it fail with kUnavailable, as on a full disk. 0: SQLite's own limit.
   int64_t max_page_count = 0;
+  // Page size in bytes (a power of two, 512..65536) of a database file this Open creates. An
+  // existing database keeps the size it was created with: SQLite fixes it at the first table.
+  int new_database_page_size = 4096;
 };
 
 struct SqliteStoreStats {

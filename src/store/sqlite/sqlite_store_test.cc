@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/scripted_random.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sqlite/test_temp_dir.h"
-#include "common/testing/scripted_random.h"
 
 namespace chime::store::sqlite {
 namespace {
@@ -436,6 +436,47 @@ TEST_P(SqliteStoreTest, AbortedBatchFailsEveryFunctionInIt) {
   EXPECT_FALSE(AccountExists(*store, "before"));
   EXPECT_FALSE(AccountExists(*store, "after"));
   EXPECT_TRUE(store->WriteAndWait([](Tx& tx) { return tx.InsertAccount(MakeAccount("a")); }).ok());
+}
+
+int PageSize(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &stmt, nullptr), SQLITE_OK);
+  int size = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return size;
+}
+
+// The page size applies to a database Open creates; one created with another size (an older
+// chimed's) keeps its own and works as before.
+TEST_P(SqliteStoreTest, PageSizeAppliesToNewDatabasesOnly) {
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+  }
+  EXPECT_EQ(PageSize(path_), SqliteStore::Options().new_database_page_size);
+
+  const std::string old_path = dir_.File("old.db");
+  SqliteStore::Options o = Opts();
+  o.new_database_page_size = 8192;  // any size other than the default
+  {
+    auto created = SqliteStore::Open(old_path, o);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ASSERT_TRUE((*created)
+                    ->WriteAndWait([](Tx& tx) { return tx.InsertAccount(MakeAccount("kept")); })
+                    .ok());
+  }
+  ASSERT_EQ(PageSize(old_path), 8192);
+  auto reopened = SqliteStore::Open(old_path, Opts());
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_TRUE(AccountExists(**reopened, "kept"));
+  EXPECT_TRUE(
+      (*reopened)->WriteAndWait([](Tx& tx) { return tx.InsertAccount(MakeAccount("new")); }).ok());
+  EXPECT_TRUE(AccountExists(**reopened, "new"));
+  (*reopened)->Close();
+  EXPECT_EQ(PageSize(old_path), 8192);
 }
 
 // ResetPin runs several statements; when a late one fails (here the audit INSERT, refused by a

@@ -8,7 +8,8 @@ namespace chime::store::sqlite {
 
 const CachedSql& RetirePinSql() {
   // OR IGNORE: retiring twice is fine, and the first retirement time is the one that counts.
-  static const CachedSql kSql("INSERT OR IGNORE INTO retired_pins(pin, retired_ms) VALUES (?1, ?2)");
+  static const CachedSql kSql(
+      "INSERT OR IGNORE INTO retired_pins(pin, retired_ms) VALUES (?1, ?2)");
   return kSql;
 }
 

@@ -88,8 +88,8 @@ Status SqliteTx::InsertUser(const model::User& user) {
   if (!user.primary_email.empty()) {
     static const CachedSql kEmailTaken(
         "SELECT 1 FROM users WHERE account_id = ?1 AND primary_email = ?2 COLLATE NOCASE");
-    ASSIGN_OR_RETURN(bool email_taken, Exists(kEmailTaken, "users.email_taken", user.account_id,
-                                              user.primary_email));
+    ASSIGN_OR_RETURN(bool email_taken,
+                     Exists(kEmailTaken, "users.email_taken", user.account_id, user.primary_email));
     if (email_taken) return EmailInUse();
   }
   if (!user.personal_pin.empty()) {
