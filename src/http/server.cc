@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstring>
@@ -17,6 +18,7 @@
 
 #include "common/log.h"
 #include "http/framing.h"
+#include "http/response_bytes.h"
 
 namespace chime::http {
 namespace {
@@ -69,16 +71,6 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& re
   }
   out.body = std::move(in.body());
   out.remote_address = remote;
-  return out;
-}
-
-bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
-  for (auto& [k, v] : in.headers) out.insert(k, v);
-  out.set(bhttp::field::server, "chimed");
-  out.body() = std::move(in.body);
-  out.keep_alive(keep_alive && !in.close);
-  out.prepare_payload();
   return out;
 }
 
@@ -255,18 +247,17 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response response) {
-    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(
-        ToBeast(std::move(response), version_, keep_alive_ && !closing_));
+    const bool keep_alive = keep_alive_ && !closing_ && !response.close;
+    auto bytes = std::make_shared<const std::string>(ResponseBytes(response, version_, keep_alive));
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
-    bhttp::async_write(stream_, *msg,
-                       [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
-                         self->busy_ = false;
-                         if (ec) return self->Close();
-                         if (!msg->keep_alive()) {
-                           return self->lingering_ ? self->Linger() : self->Close();
-                         }
-                         self->Read();
-                       });
+    asio::async_write(stream_, asio::buffer(*bytes),
+                      [self = shared_from_this(), bytes, keep_alive](beast::error_code ec,
+                                                                    std::size_t) {
+                        self->busy_ = false;
+                        if (ec) return self->Close();
+                        if (!keep_alive) return self->lingering_ ? self->Linger() : self->Close();
+                        self->Read();
+                      });
   }
 
   // After an error response the client may still be sending (a body we refused). Closing with
