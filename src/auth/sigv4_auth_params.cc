@@ -34,12 +34,14 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 // The single value of a header that must not be repeated; nullopt when absent.
 StatusOr<std::optional<std::string>> SingleHeader(const http::Request& request,
                                                   std::string_view name) {
-  std::vector<std::string_view> values = request.HeaderValues(name);
-  if (values.size() > 1) {
-    return Unauthenticated("Multiple values for header '" + std::string(name) + "'.");
+  const std::string* found = nullptr;
+  for (const auto& [header_name, value] : request.headers) {
+    if (!http::HeaderNameEquals(header_name, name)) continue;
+    if (found) return Unauthenticated("Multiple values for header '" + std::string(name) + "'.");
+    found = &value;
   }
-  if (values.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(values[0]));
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(*found);
 }
 
 // The single value of a query parameter (names are case-sensitive); nullopt when absent.
@@ -66,8 +68,16 @@ bool HasParam(const std::vector<QueryParam>& query, std::string_view name) {
 // Splits "AKID/YYYYMMDD/region/service/aws4_request" into `params`.
 Status ParseCredential(std::string_view credential, std::string_view malformed_prefix,
                        AuthParams& params) {
-  std::vector<std::string_view> parts = Split(credential, '/');
-  bool ok = parts.size() == 5 && parts[1].size() == 8;
+  // Split in place into exactly five parts (no vector: this runs for every request).
+  std::array<std::string_view, 5> parts;
+  size_t count = 0;
+  for (size_t start = 0;; ++count) {
+    size_t end = credential.find('/', start);
+    if (count < parts.size()) parts[count] = credential.substr(start, end - start);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  bool ok = count + 1 == parts.size() && parts[1].size() == 8;
   for (std::string_view part : parts) ok = ok && !part.empty();
   // AWS access key ids are 16 to 128 characters; the bound keeps cache keys and lookups small.
   ok = ok && parts[0].size() <= 128;
@@ -82,7 +92,12 @@ Status ParseCredential(std::string_view credential, std::string_view malformed_p
 
 void ParseSignedHeaders(std::string_view value, AuthParams& params) {
   if (value.empty()) return;
-  for (std::string_view name : Split(value, ';')) params.signed_headers.emplace_back(name);
+  for (size_t start = 0;;) {
+    size_t end = value.find(';', start);
+    params.signed_headers.emplace_back(value.substr(start, end - start));
+    if (end == std::string_view::npos) return;
+    start = end + 1;
+  }
 }
 
 // Validates a "YYYYMMDDTHHMMSSZ" timestamp strictly (a round trip rejects Feb 31 and leap

@@ -30,26 +30,32 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
 
 std::string NormalizePath(std::string_view raw_path) {
   if (raw_path.empty()) return "/";
-  std::vector<std::string_view> segments;
+  // Built in place (a ".." drops the last segment written) rather than through a vector of
+  // segments: this runs for every request.
+  std::string out;
+  out.reserve(raw_path.size());
+  if (raw_path.front() == '/') out.push_back('/');
+  const size_t prefix = out.size();
+  size_t segments = 0;
   size_t start = 0;
   while (start <= raw_path.size()) {
     size_t end = raw_path.find('/', start);
     if (end == std::string_view::npos) end = raw_path.size();
     std::string_view seg = raw_path.substr(start, end - start);
     if (seg == "..") {
-      if (!segments.empty()) segments.pop_back();
+      if (segments > 0) {
+        size_t slash = out.rfind('/');
+        out.resize(slash != std::string::npos && slash >= prefix ? slash : prefix);
+        --segments;
+      }
     } else if (!seg.empty() && seg != ".") {
-      segments.push_back(seg);
+      if (segments > 0) out.push_back('/');
+      out.append(seg);
+      ++segments;
     }
     start = end + 1;
   }
-  std::string out;
-  if (raw_path.front() == '/') out.push_back('/');
-  for (size_t i = 0; i < segments.size(); ++i) {
-    if (i > 0) out.push_back('/');
-    out.append(segments[i]);
-  }
-  if (raw_path.back() == '/' && !segments.empty()) out.push_back('/');
+  if (raw_path.back() == '/' && segments > 0) out.push_back('/');
   return out;
 }
 
