@@ -18,12 +18,23 @@ constexpr std::array<bool, 256> kTokenChars = [] {
 
 bool IsTokenChar(unsigned char c) { return kTokenChars[c]; }
 
-// Whether a field value holds a control character other than HTAB (RFC 9110 5.5). Written
-// without an early exit so the compiler can vectorise it: it runs over every header byte.
+// The two byte scans below run over every header byte of every request. They are written as
+// byte-wide OR reductions without an early exit, a shape the compiler vectorises.
+
+// Whether a field value holds a control character other than HTAB (RFC 9110 5.5).
 bool HasControlChar(std::string_view value) {
-  bool bad = false;
-  for (unsigned char c : value) bad |= (c < 0x20 && c != '\t') | (c == 0x7f);
-  return bad;
+  unsigned char bad = 0;
+  for (unsigned char c : value) {
+    bad |= static_cast<unsigned char>(((c < 0x20) & (c != '\t')) | (c == 0x7f));
+  }
+  return bad != 0;
+}
+
+// Whether a request-target holds a byte outside visible ASCII (space, controls, DEL, non-ASCII).
+bool HasNonVisibleChar(std::string_view target) {
+  unsigned char bad = 0;
+  for (unsigned char c : target) bad |= static_cast<unsigned char>((c <= 0x20) | (c >= 0x7f));
+  return bad != 0;
 }
 
 std::string_view TrimOws(std::string_view s) {
@@ -104,10 +115,8 @@ HeadCheck CheckRequestLine(std::string_view line, const HeadLimits& limits, Fram
     return Reject(HeadVerdict::kUriTooLong, "the request URI is too long");
   }
   if (target.empty()) return Reject(HeadVerdict::kBadRequest, "empty request target");
-  for (unsigned char c : target) {
-    if (c <= 0x20 || c >= 0x7f) {
-      return Reject(HeadVerdict::kBadRequest, "the request target has an invalid character");
-    }
+  if (HasNonVisibleChar(target)) {
+    return Reject(HeadVerdict::kBadRequest, "the request target has an invalid character");
   }
   std::string_view version = line.substr(sp2 + 1);
   if (version == "HTTP/1.1") {
