@@ -76,18 +76,27 @@ void Api::Handle(http::Request request, http::Responder respond) {
 void Api::Admit(http::Request request, const std::string& request_id, Finish finish) {
   if (guards_.admission == nullptr) return DispatchSafely(request, request_id, finish);
   Admission* admission = guards_.admission;
-  auto shared = std::make_shared<http::Request>(std::move(request));
-  auto finish_and_leave = [admission, finish](http::Response response) {
-    finish(std::move(response));
-    admission->Leave();
+  // The request and its finish are shared by the queued start and the response path rather
+  // than copied into each: `finish` owns the responder (a shared session and a work guard),
+  // and its copies were several allocations per request.
+  struct Admitted {
+    http::Request request;
+    std::string request_id;
+    Finish finish;
   };
-  bool admitted = admission->Enter([this, shared, request_id, finish_and_leave] {
-    DispatchSafely(*shared, request_id, finish_and_leave);
+  auto admitted = std::make_shared<Admitted>(
+      Admitted{std::move(request), request_id, std::move(finish)});
+  bool entered = admission->Enter([this, admitted, admission] {
+    DispatchSafely(admitted->request, admitted->request_id,
+                   [admitted, admission](http::Response response) {
+                     admitted->finish(std::move(response));
+                     admission->Leave();
+                   });
   });
-  if (!admitted) {
-    finish(ErrorResponse(std::nullopt,
-                         Unavailable("chimed is at capacity; retry after the Retry-After interval.")
-                             .WithRetryAfterMs(1000)));
+  if (!entered) {
+    admitted->finish(ErrorResponse(
+        std::nullopt, Unavailable("chimed is at capacity; retry after the Retry-After interval.")
+                          .WithRetryAfterMs(1000)));
   }
 }
 
