@@ -27,6 +27,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+// Each connection runs on its own strand, named by its concrete type: beast::tcp_stream's
+// type-erased any_io_executor allocated (and reference-counted) a copy of the strand for
+// every asynchronous operation and every handler, a dozen allocations per request.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Socket = asio::basic_stream_socket<tcp, Strand>;
+using Stream = beast::basic_stream<tcp, Strand>;
 
 class Session;
 
@@ -83,7 +89,7 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& re
 // Beast's parser run on the buffered head and the body read, under the body deadline.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::string remote, const ServerOptions& options,
+  Session(Socket&& socket, std::string remote, const ServerOptions& options,
           const Handler& handler, Registry& registry)
       : stream_(std::move(socket)),
         options_(options),
@@ -286,7 +292,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   const ServerOptions& options_;
   const Handler& handler_;
   Registry& registry_;
@@ -365,7 +371,7 @@ class Server::Impl {
 
  private:
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, Socket s) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) {
         auto peer = s.remote_endpoint(ec);
