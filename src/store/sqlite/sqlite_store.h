@@ -39,7 +39,12 @@ struct SqliteStoreOptions {
   int64_t max_page_count = 0;
   // Page size in bytes (a power of two, 512..65536) of a database file this Open creates. An
   // existing database keeps the size it was created with: SQLite fixes it at the first table.
-  int new_database_page_size = 4096;
+  // 1 KiB: a reset dirties about six pages at random places in the users table and the PIN,
+  // retired-PIN and audit indexes, each written whole to the WAL and again by the checkpoint;
+  // measured against 4 KiB, 1 KiB pages write 2.1x fewer bytes per reset with 1,000 users and
+  // 2.8x fewer with 1,000,000, for 1-2% more instructions (deeper trees), and keep resets at
+  // 1M users at about 0.85x the 1k-user rate where 4 KiB pages gave about 0.75x.
+  int new_database_page_size = 1024;
 };
 
 struct SqliteStoreStats {
