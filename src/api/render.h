@@ -5,13 +5,11 @@
 #include <string>
 
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "api/json_writer.h"
 #include "model/types.h"
 
 namespace chime::api {
-
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Writes an Account object (the value, not the {"Account": ...} wrapper).
 void WriteAccount(JsonWriter& w, const model::Account& account);
