@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <vector>
 
 #include "common/log.h"
 
@@ -230,6 +231,11 @@ StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& param
                                        std::string_view op) {
   RETURN_IF_ERROR(Ready(op));
   ASSIGN_OR_RETURN(std::string name, Prepared(sql, op));
+  if (!deferred_.empty()) {
+    std::vector<std::string> first;
+    first.swap(deferred_);
+    return Pipeline(first, &name, &params, op);
+  }
   pg_result* res = PQexecPrepared(conn_, name.c_str(), params.size(), params.values(),
                                   params.lengths(), params.formats(), /*resultFormat=*/0);
   ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -241,21 +247,37 @@ StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& param
 StatusOr<PgResult> PgConnection::BeginAndQuery(std::string_view begin, std::string_view sql,
                                                const Params& params, std::string_view op) {
   RETURN_IF_ERROR(Ready(op));
+  std::vector<std::string> first{std::string(begin)};
   ASSIGN_OR_RETURN(std::string name, Prepared(sql, op));
-  const std::string begin_sql(begin);
-  if (PQenterPipelineMode(conn_) != 1 ||
-      PQsendQueryParams(conn_, begin_sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 ||
-      PQsendQueryPrepared(conn_, name.c_str(), params.size(), params.values(), params.lengths(),
-                          params.formats(), /*resultFormat=*/0) != 1 ||
-      PQpipelineSync(conn_) != 1) {
-    unusable_ = true;  // half a pipeline may have been sent
+  return Pipeline(first, &name, &params, op);
+}
+
+void PgConnection::Defer(std::string sql) { deferred_.push_back(std::move(sql)); }
+
+StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
+                                          const std::string* name, const Params* params,
+                                          std::string_view op) {
+  deferred_failed_ = false;
+  bool sent = PQenterPipelineMode(conn_) == 1;
+  for (const std::string& sql : plain) {
+    sent = sent && PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                     0) == 1;
+  }
+  if (name != nullptr) {
+    sent = sent && PQsendQueryPrepared(conn_, name->c_str(), params->size(), params->values(),
+                                       params->lengths(), params->formats(),
+                                       /*resultFormat=*/0) == 1;
+  }
+  if (!sent || PQpipelineSync(conn_) != 1) {
+    unusable_ = true;  // part of a pipeline may have been sent
     return Fail(nullptr, op);
   }
   // Each command's results end with a NULL; the pipeline ends with PGRES_PIPELINE_SYNC. After
   // an error the remaining commands report PGRES_PIPELINE_ABORTED. A lost connection ends it.
-  pg_result* results[2] = {nullptr, nullptr};
+  const size_t commands = plain.size() + (name != nullptr ? 1 : 0);
+  std::vector<pg_result*> results(commands, nullptr);
   size_t command = 0;
-  for (int guard = 0; guard < 16; ++guard) {
+  for (size_t guard = 0; guard < 4 * commands + 8; ++guard) {
     pg_result* res = PQgetResult(conn_);
     if (res == nullptr) {
       if (PQstatus(conn_) != CONNECTION_OK) break;
@@ -266,27 +288,42 @@ StatusOr<PgResult> PgConnection::BeginAndQuery(std::string_view begin, std::stri
       PQclear(res);
       break;
     }
-    if (command < 2 && results[command] == nullptr) {
+    if (command < commands && results[command] == nullptr) {
       results[command] = res;
     } else {
       PQclear(res);
     }
   }
   if (PQexitPipelineMode(conn_) != 1) unusable_ = true;
-  auto ok = [](pg_result* res, ExecStatusType want) {
-    return res != nullptr && PQresultStatus(res) == want;
-  };
-  if (!ok(results[0], PGRES_COMMAND_OK)) {
-    if (results[1] != nullptr) PQclear(results[1]);
-    return Fail(results[0], op);
+  // The first command that did not succeed decides; the others' results are dropped.
+  size_t failed = commands;
+  for (size_t i = 0; i < commands && failed == commands; ++i) {
+    ExecStatusType st = results[i] != nullptr ? PQresultStatus(results[i]) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) failed = i;
   }
-  PQclear(results[0]);
-  if (unusable_ ||
-      !(ok(results[1], PGRES_TUPLES_OK) || ok(results[1], PGRES_COMMAND_OK))) {
-    return Fail(results[1], op);
+  if (failed == commands && unusable_) failed = commands - 1;
+  pg_result* keep = failed < commands ? results[failed]
+                    : name != nullptr  ? results[commands - 1]
+                                       : nullptr;
+  for (pg_result* res : results) {
+    if (res != nullptr && res != keep) PQclear(res);
+  }
+  if (failed < commands) {
+    Status status = Fail(keep, op);
+    // The server refused a statement sent ahead (not this call's own): the caller's work is
+    // intact but the transaction is aborted. A lost connection is reported as such instead.
+    deferred_failed_ = failed < plain.size() && last_failure_ != Failure::kConnection;
+    return status;
   }
   last_failure_ = Failure::kStatement;
-  return PgResult(results[1]);
+  return PgResult(keep);
+}
+
+Status PgConnection::FlushDeferred(std::string_view op) {
+  if (deferred_.empty()) return OkStatus();
+  std::vector<std::string> first;
+  first.swap(deferred_);
+  return Pipeline(first, nullptr, nullptr, op).status();
 }
 
 Status PgConnection::SendWithoutWaiting(std::string_view sql, std::string_view op) {
@@ -301,6 +338,7 @@ Status PgConnection::SendWithoutWaiting(std::string_view sql, std::string_view o
 
 Status PgConnection::Exec(std::string_view sql, std::string_view op) {
   RETURN_IF_ERROR(Ready(op));
+  RETURN_IF_ERROR(FlushDeferred(op));
   pg_result* res = PQexec(conn_, std::string(sql).c_str());
   ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(res, op);
@@ -311,6 +349,7 @@ Status PgConnection::Exec(std::string_view sql, std::string_view op) {
 
 StatusOr<std::string> PgConnection::QueryText(std::string_view sql, std::string_view op) {
   RETURN_IF_ERROR(Ready(op));
+  RETURN_IF_ERROR(FlushDeferred(op));
   pg_result* res = PQexec(conn_, std::string(sql).c_str());
   ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK) return Fail(res, op);

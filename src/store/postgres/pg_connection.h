@@ -104,6 +104,17 @@ class PgConnection {
   // When `begin` fails, `sql` does not run and begin's error is returned.
   StatusOr<PgResult> BeginAndQuery(std::string_view begin, std::string_view sql,
                                    const Params& params, std::string_view op);
+  // Queues `sql` (one statement, no parameters) to be sent ahead of the next statement, in the
+  // same round trip (libpq pipeline mode): the writer's BEGIN and savepoint handling. If the
+  // server refuses it, that next call fails with its error and deferred_failed() is true.
+  // Exec and QueryText send what is queued first, in a round trip of its own.
+  void Defer(std::string sql);
+  // Forgets what Defer queued (before a ROLLBACK, which makes it moot).
+  void DiscardDeferred() { deferred_.clear(); }
+  bool has_deferred() const { return !deferred_.empty(); }
+  // True when the last call failed on a statement queued by Defer, not on its own, while the
+  // connection stayed up.
+  bool deferred_failed() const { return deferred_failed_; }
   // Sends `sql` (simple protocol) without waiting for the answer, which the next call on this
   // connection collects first. Only for statements whose outcome changes nothing the caller
   // already has: the COMMIT of a read-only transaction.
@@ -128,6 +139,12 @@ class PgConnection {
   Status Fail(pg_result* res, std::string_view op);
   // Before any statement: fails when broken; collects the answer SendWithoutWaiting left.
   Status Ready(std::string_view op);
+  // Sends `plain` (no parameters) and then, when `name` is set, the prepared statement `name`
+  // with `params`, in one pipeline; the last command's result (empty when `name` is null).
+  StatusOr<PgResult> Pipeline(const std::vector<std::string>& plain, const std::string* name,
+                              const Params* params, std::string_view op);
+  // Sends what Defer queued, if anything, in a pipeline of its own.
+  Status FlushDeferred(std::string_view op);
   // The prepared statement's name for `sql`, preparing it on first use.
   StatusOr<std::string> Prepared(std::string_view sql, std::string_view op);
   Status SetUpSession();
@@ -136,6 +153,8 @@ class PgConnection {
   bool simulated_failure_ = false;
   bool unusable_ = false;  // a pipeline or a deferred answer went wrong: close, don't reuse
   bool answer_pending_ = false;  // SendWithoutWaiting's answer is not collected yet
+  std::vector<std::string> deferred_;  // see Defer
+  bool deferred_failed_ = false;
   Failure last_failure_ = Failure::kStatement;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };

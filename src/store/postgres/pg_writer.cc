@@ -28,7 +28,7 @@ void CallDone(const DoneFn& done, Status status) {
 }
 
 // 128 random bits as hex: the marker of one transaction. Hex only, so it can be written into
-// SQL text literally (the BEGIN and the marker insert then cost one round trip).
+// SQL text literally (the marker insert is sent ahead without parameters, see RunOnce).
 std::string RandomToken() {
   unsigned char bytes[16];
   size_t got = 0;
@@ -189,23 +189,19 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   if ((w.conn == nullptr || w.conn->broken()) && !Connect(w)) return Outcome::kNoServer;
   const bool multi = items.size() > 1;
   const std::string token = RandomToken();
-  std::string begin =
-      "BEGIN ISOLATION LEVEL SERIALIZABLE; "
-      "INSERT INTO chimed_commit_markers(token) VALUES ('" +
-      token + "')";
-  if (multi) begin += "; SAVEPOINT w";
-  if (!w.conn->Exec(begin, "writer.begin").ok()) {
-    // Nothing can have committed; a broken connection is retried after reconnecting.
-    if (w.conn->broken()) return Outcome::kNoServer;
-    (void)w.conn->Exec("ROLLBACK", "writer.rollback");
-    failed_batches_.fetch_add(1);
-    return Outcome::kRetry;
-  }
+  // Round trips are what bounds a writer (bench/RESULTS-postgres.md), so the transaction's
+  // opening and each savepoint release go out with the next statement, in one pipeline
+  // (PgConnection::Defer). If the server refuses one of them, that statement's caller fails
+  // and RunOne sees deferred_failed(): a failure of the transaction, not of the function.
+  w.conn->DiscardDeferred();
+  w.conn->Defer("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  w.conn->Defer("INSERT INTO chimed_commit_markers(token) VALUES ('" + token + "')");
+  if (multi) w.conn->Defer("SAVEPOINT w");
   bool any_ok = false;
   for (size_t i = 0; i < items.size(); ++i) {
     Outcome abort = Outcome::kRetry;
     if (!RunOne(w, items[i]->fn, multi, &results[i], &abort)) {
-      if (!w.conn->broken()) (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+      Rollback(w);
       failed_batches_.fetch_add(1);
       return abort;
     }
@@ -213,7 +209,7 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   }
   if (!any_ok) {
     // Every function failed on its own: nothing to commit, and each result is final.
-    (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+    Rollback(w);
     return Outcome::kFinal;
   }
   Outcome outcome = Commit(w, token, results);
@@ -236,6 +232,12 @@ bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* res
     status = InternalError();
   }
   writes_.fetch_add(1);
+  if (w.conn->deferred_failed() || w.conn->broken()) {
+    // The BEGIN, the commit marker or a savepoint sent ahead of fn's statement failed, or the
+    // connection is gone: the transaction is lost whatever fn made of it. Nothing committed.
+    *abort = Outcome::kRetry;
+    return false;
+  }
   const TxHealth& health = tx.health();
   if (health.failed && health.failure != Failure::kStatement) {
     // A serialization failure or a lost connection dooms the whole transaction, whatever fn
@@ -247,8 +249,14 @@ bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* res
   if (status.ok() && health.failed) status = health.status;
   *result = status;
   if (!own_savepoint) return true;  // a lone function: RunOnce rolls back if it failed
-  Status cleanup = status.ok() ? w.conn->Exec("RELEASE w; SAVEPOINT w", "writer.release")
-                               : w.conn->Exec("ROLLBACK TO w", "writer.rollback_to");
+  if (status.ok()) {
+    w.conn->Defer("RELEASE w");
+    w.conn->Defer("SAVEPOINT w");
+    return true;
+  }
+  // A function that failed before sending anything left only what was deferred to undo, and
+  // Exec sends that first, so the rollback below is right in both cases.
+  Status cleanup = w.conn->Exec("ROLLBACK TO w", "writer.rollback_to");
   if (!cleanup.ok()) {
     *abort = Outcome::kRetry;
     return false;
@@ -263,7 +271,14 @@ PgWriter::Outcome PgWriter::Commit(Worker& w, const std::string& token,
   bool unknown = false;
   switch (fault) {
     case CommitFault::kNone:
-      s = w.conn->Exec("COMMIT", "writer.commit");
+      // Through Query, so that a deferred savepoint release travels with the COMMIT.
+      s = w.conn->Query("COMMIT", Params(), "writer.commit").status();
+      if (!s.ok() && w.conn->deferred_failed()) {
+        // The server refused the release sent ahead, so it skipped the COMMIT: nothing
+        // committed, and the connection is fine.
+        Rollback(w);
+        return Outcome::kRetry;
+      }
       unknown = !s.ok() && w.conn->last_failure() == Failure::kConnection;
       break;
     case CommitFault::kLoseAnswerAfterCommit:
@@ -338,6 +353,12 @@ std::optional<bool> PgWriter::Resolve(Worker& w, const std::string& token) {
     std::this_thread::sleep_for(milliseconds(delay_ms));
     delay_ms = std::min(delay_ms * 2, 1000);
   }
+}
+
+void PgWriter::Rollback(Worker& w) {
+  if (w.conn == nullptr || w.conn->broken()) return;
+  w.conn->DiscardDeferred();  // moot: the whole transaction goes
+  (void)w.conn->Exec("ROLLBACK", "writer.rollback");
 }
 
 bool PgWriter::Connect(Worker& w) {

@@ -9,6 +9,11 @@
 // (serialization failure) or 40P01 (deadlock). Such a batch is retried, and after a failed
 // batch every function runs in a transaction of its own, so one hot row cannot starve the rest.
 //
+// Round trips: the BEGIN, the commit marker and each savepoint release are not waited for on
+// their own; they travel in one libpq pipeline with the next statement (a function's first
+// statement, or the COMMIT). So a batch of b functions of one statement each costs b + 1 round
+// trips. A refused statement sent ahead fails the transaction, never the function.
+//
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
 // writer reconnects, wherever the read-write server now is, and inserts the same token with
@@ -109,6 +114,8 @@ class PgWriter {
   // Whether the transaction that wrote `token` committed; reconnects `w` on the way.
   // nullopt when still undecided after Stop() and the grace period.
   std::optional<bool> Resolve(Worker& w, const std::string& token);
+  // Ends the open transaction without committing, unless the connection is gone.
+  void Rollback(Worker& w);
   bool Connect(Worker& w);
   void SweepMarkers(Worker& w);
   bool stopping() const;
