@@ -21,8 +21,9 @@ struct ServerConfig {
   // (server/store_factory.h).
   std::string store_url;
   // --pg-writers / CHIMED_PG_WRITERS: PostgreSQL writer connections, each group-committing its
-  // own batches, so that their round trips overlap (docs/operating-at-scale.md).
-  int pg_writers = 2;
+  // own batches so that their round trips overlap. 1 by default: concurrent SERIALIZABLE
+  // writers abort each other on small tables (docs/operating-at-scale.md).
+  int pg_writers = 1;
   // --regions / CHIMED_REGIONS (comma-separated): regions accepted in SigV4 credential scopes.
   std::vector<std::string> regions{"us-east-1"};
   // --master-key-file / CHIMED_MASTER_KEY_FILE; "" = <data-dir>/master.key. The environment
