@@ -12,9 +12,16 @@ void GetUser(const CallPtr& call) {
   auto user_id = UserIdLabel(*call);
   if (!user_id.ok()) return call->Fail(user_id.status());
   RunRead(call, 200, [a = *account_id, u = *user_id](store::Tx& tx, std::string* out) {
-    RETURN_IF_ERROR(tx.GetAccount(a).status());
-    ASSIGN_OR_RETURN(model::User user, tx.GetUser(a, u));
-    *out = RenderUser(user, /*with_pin=*/true);
+    // The user is read first: a user row implies its account's (users.account_id references
+    // accounts, and DeleteAccount removes the users in the same transaction), so the account
+    // is only read when the user is missing, to report the account's NotFound first as
+    // before. That saves one store read on every successful GetUser.
+    StatusOr<model::User> user = tx.GetUser(a, u);
+    if (!user.ok()) {
+      if (user.status().code() == Code::kNotFound) RETURN_IF_ERROR(tx.GetAccount(a).status());
+      return user.status();
+    }
+    *out = RenderUser(*user, /*with_pin=*/true);
     return OkStatus();
   });
 }
