@@ -101,19 +101,30 @@ std::string CanonicalQueryString(const std::vector<QueryParam>& params) {
   return out;
 }
 
-std::string CanonicalHeaderValue(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
+namespace {
+
+// Appends `value` trimmed, with inner runs of spaces and tabs collapsed to one space; appending
+// into the block being built saves a string per header on every request.
+void AppendCanonicalHeaderValue(std::string& out, std::string_view value) {
+  const size_t start = out.size();
   bool pending_space = false;
   for (char c : value) {
     if (c == ' ' || c == '\t') {
-      pending_space = !out.empty();
+      pending_space = out.size() > start;
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
     out.push_back(c);
   }
+}
+
+}  // namespace
+
+std::string CanonicalHeaderValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  AppendCanonicalHeaderValue(out, value);
   return out;
 }
 
@@ -127,13 +138,14 @@ bool HasLineBreakOrNul(std::string_view value) {
 StatusOr<CanonicalHeaderBlock> CanonicalHeaders(const http::HeaderList& headers,
                                                 const std::vector<std::string>& signed_names) {
   CanonicalHeaderBlock block;
+  block.headers.reserve(256);
   for (size_t i = 0; i < signed_names.size(); ++i) {
     const std::string& name = signed_names[i];
     if (!IsLowerToken(name) || (i > 0 && !(signed_names[i - 1] < name))) {
       return InvalidArgument(
           "SignedHeaders must list lowercase header names, sorted and without duplicates.");
     }
-    std::string joined;
+    block.headers.append(name).push_back(':');
     bool found = false;
     for (const auto& [header_name, header_value] : headers) {
       if (!http::HeaderNameEquals(header_name, name)) continue;
@@ -141,15 +153,15 @@ StatusOr<CanonicalHeaderBlock> CanonicalHeaders(const http::HeaderList& headers,
         return InvalidArgument(
             "Header values must not contain line breaks (obsolete line folding).");
       }
-      if (found) joined.push_back(',');
+      if (found) block.headers.push_back(',');
       found = true;
-      joined += CanonicalHeaderValue(header_value);
+      AppendCanonicalHeaderValue(block.headers, header_value);
     }
     if (!found) {
       return InvalidArgument("The header '" + name.substr(0, 64) +
                              "' is listed in SignedHeaders but missing from the request.");
     }
-    block.headers.append(name).append(":").append(joined).append("\n");
+    block.headers.push_back('\n');
     if (i > 0) block.signed_headers.push_back(';');
     block.signed_headers += name;
   }
@@ -162,6 +174,8 @@ StatusOr<std::string> CanonicalRequest(const CanonicalRequestInput& input) {
       CanonicalHeaderBlock block,
       CanonicalHeaders(input.headers ? *input.headers : kNoHeaders, input.signed_headers));
   std::string out;
+  out.reserve(input.raw_path.size() * 2 + block.headers.size() + block.signed_headers.size() +
+              input.payload_hash.size() + 64);
   out.append(input.method).append("\n");
   out.append(CanonicalUri(input.raw_path, input.normalize_path)).append("\n");
   out.append(CanonicalQueryString(input.query)).append("\n");

@@ -122,16 +122,17 @@ StatusOr<std::string> PayloadHash(const AuthParams& p, const http::Request& requ
 
 // The canonical requests the signature may cover. A presigned URL's session token may have been
 // appended after signing (the AWS suite's post-sts-header-after case), so with a token in the
-// query both readings are candidates; everything else has exactly one.
-StatusOr<std::vector<std::string>> CanonicalCandidates(const AuthParams& p,
+// query both readings are candidates; everything else has exactly one. Takes the query and
+// the signed header names out of `p` (moved, not copied: this runs for every request).
+StatusOr<std::vector<std::string>> CanonicalCandidates(AuthParams& p,
                                                        const http::Request& request,
                                                        std::string_view payload_hash,
                                                        bool normalize_path) {
   CanonicalRequestInput input{.method = request.method,
                               .raw_path = request.RawPath(),
-                              .query = p.query,
+                              .query = std::move(p.query),
                               .headers = &request.headers,
-                              .signed_headers = p.signed_headers,
+                              .signed_headers = std::move(p.signed_headers),
                               .payload_hash = payload_hash,
                               .normalize_path = normalize_path};
   if (p.presigned) {
