@@ -260,8 +260,8 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
   deferred_failed_ = false;
   bool sent = PQenterPipelineMode(conn_) == 1;
   for (const std::string& sql : plain) {
-    sent = sent && PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                                     0) == 1;
+    sent = sent &&
+           PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
   }
   if (name != nullptr) {
     sent = sent && PQsendQueryPrepared(conn_, name->c_str(), params->size(), params->values(),
@@ -303,8 +303,8 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
   }
   if (failed == commands && unusable_) failed = commands - 1;
   pg_result* keep = failed < commands ? results[failed]
-                    : name != nullptr  ? results[commands - 1]
-                                       : nullptr;
+                    : name != nullptr ? results[commands - 1]
+                                      : nullptr;
   for (pg_result* res : results) {
     if (res != nullptr && res != keep) PQclear(res);
   }

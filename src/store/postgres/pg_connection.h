@@ -151,7 +151,7 @@ class PgConnection {
 
   pg_conn* conn_;
   bool simulated_failure_ = false;
-  bool unusable_ = false;  // a pipeline or a deferred answer went wrong: close, don't reuse
+  bool unusable_ = false;        // a pipeline or a deferred answer went wrong: close, don't reuse
   bool answer_pending_ = false;  // SendWithoutWaiting's answer is not collected yet
   std::vector<std::string> deferred_;  // see Defer
   bool deferred_failed_ = false;

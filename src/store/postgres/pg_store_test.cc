@@ -385,9 +385,7 @@ class PgResetPinTest : public PgStoreTest {
           *out = tx.ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, random);
           return out->status();
         },
-        [promise, out](Status s) {
-          promise->set_value(s.ok() ? *out : StatusOr<model::User>(s));
-        });
+        [promise, out](Status s) { promise->set_value(s.ok() ? *out : StatusOr<model::User>(s)); });
     return promise->get_future();
   }
 

@@ -31,10 +31,13 @@ namespace {
 // $1 user, $2 account, $3 the Unregistered spelling, $4 candidate, $5 at_ms, $6 request id,
 // $7 principal. One row unless the user is missing or may not reset (then none); its user
 // columns are NULL when the candidate was taken (nothing was written).
+// `(account_id || '')`: the account is checked on the row the user_id index finds, never used
+// to choose an index. Planned without statistics (a fresh or just-loaded table), the generic
+// plan of this prepared statement otherwise walked every user of the account.
 constexpr char kResetPinSql[] =
     "WITH old AS ("
     "  SELECT seq, pin FROM users"
-    "  WHERE user_id = $1 AND account_id = $2 AND registration_status <> $3"
+    "  WHERE user_id = $1 AND (account_id || '') = $2 AND registration_status <> $3"
     "    AND pin IS NOT NULL AND pin <> ''"
     "  FOR UPDATE),"
     " pick AS ("

@@ -15,10 +15,11 @@ Status EmailInUse() {
 
 StatusOr<model::User> PgTx::GetUser(const std::string& account_id, const std::string& user_id) {
   // Matching the account too: a user of another account must look exactly like a missing one.
+  // `(account_id || '')` keeps the account out of index choice (see kResetPinSql).
   Params p;
   p.Text(user_id).Text(account_id);
   ASSIGN_OR_RETURN(PgResult r, Run(std::string("SELECT ") + kUserColumns +
-                                       " FROM users WHERE user_id = $1 AND account_id = $2",
+                                       " FROM users WHERE user_id = $1 AND (account_id || '') = $2",
                                    p, "users.get"));
   if (r.rows() == 0) return UserNotFound(account_id, user_id);
   ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(r, 0));
