@@ -85,9 +85,11 @@ std::string HmacSha256Key::Mac(std::string_view data) const {
   EVP_MD_CTX* ctx = ThreadCtx();
   Check(EVP_MD_CTX_copy_ex(ctx, inner_));
   Check(EVP_DigestUpdate(ctx, data.data(), data.size()));
-  std::string inner = Final(ctx);
+  unsigned char inner[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0;
+  Check(EVP_DigestFinal_ex(ctx, inner, &inner_len));
   Check(EVP_MD_CTX_copy_ex(ctx, outer_));
-  Check(EVP_DigestUpdate(ctx, inner.data(), inner.size()));
+  Check(EVP_DigestUpdate(ctx, inner, inner_len));
   return Final(ctx);
 }
 

@@ -188,6 +188,7 @@ StatusOr<std::string> CanonicalRequest(const CanonicalRequestInput& input) {
 std::string CredentialScope(std::string_view date, std::string_view region,
                             std::string_view service) {
   std::string out;
+  out.reserve(date.size() + region.size() + service.size() + kScopeTerminator.size() + 3);
   out.append(date).append("/").append(region).append("/").append(service).append("/");
   out.append(kScopeTerminator);
   return out;
@@ -196,6 +197,7 @@ std::string CredentialScope(std::string_view date, std::string_view region,
 std::string StringToSign(std::string_view amz_date, std::string_view scope,
                          std::string_view canonical_request) {
   std::string out;
+  out.reserve(kAlgorithm.size() + amz_date.size() + scope.size() + 3 + 64);
   out.append(kAlgorithm).append("\n").append(amz_date).append("\n").append(scope).append("\n");
   out.append(Sha256Hex(canonical_request));
   return out;
