@@ -217,6 +217,18 @@ def chimed_server(binary, data_dir, log_path, url):
     return procs.Chimed(binary, data_dir, log_path)
 
 
+def pg_writers(binary, wanted):
+    """The writer connections chimed will run: `wanted` (passed on as CHIMED_PG_WRITERS), else
+    the default its --help shows; None for a chimed without the flag."""
+    if wanted is not None:
+        os.environ["CHIMED_PG_WRITERS"] = str(wanted)
+        return wanted
+    os.environ.pop("CHIMED_PG_WRITERS", None)
+    help_text = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    m = re.search(r"--pg-writers\b[^\n]*=(\d+)", help_text)
+    return int(m.group(1)) if m else None
+
+
 def create_template(server):
     signer = signing.Signer(server.host_port, procs.ROOT_KEY_ID, procs.ROOT_SECRET)
     r = probes.exchange(server.port, signer.raw("POST", "/accounts", json.dumps(
@@ -463,7 +475,10 @@ def write_report(path, res):
                f"`commit_delay={res['commit_delay']}`); {res['users']:,} users")
     out.append(f"- chimed: `{os.path.relpath(res['binary'], REPO)}` (Release), `--store "
                f"postgres://…` via CHIMED_STORE_URL, flags `{' '.join(res['flags'])}` "
-               "(throttling off), `wrk -t1 -c8` replaying SigV4-signed durable ResetPersonalPIN "
+               "(throttling off), "
+               + (f"{res['pg_writers']} writer connection(s) (`--pg-writers`), "
+                  if res.get("pg_writers") else "one writer connection, ")
+               + "`wrk -t1 -c8` replaying SigV4-signed durable ResetPersonalPIN "
                "requests for the distinct users, re-signed before every round")
     out.append(f"- pgbench: `pgbench -n -c8 -j1 -M prepared -T{res['seconds']}` on `pgb`, a "
                "copy of chimed's database (CREATE DATABASE … TEMPLATE), i.e. chimed's own "
@@ -541,32 +556,36 @@ def write_report(path, res):
     writer_tx = calls(r"^INSERT INTO chimed_commit_markers")
     read_tx = calls(r"^BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     out.append(f"- **{total / n:.1f} statements per reset** (pgbench: 1 per UPDATE); each is a "
-               f"round trip except those chimed sends together in one string (the writer's "
-               f"`BEGIN …; INSERT INTO chimed_commit_markers …; SAVEPOINT w` and "
-               f"`RELEASE w; SAVEPOINT w`, counted here as separate statements); "
+               f"round trip except those chimed sends ahead in one libpq pipeline with the next "
+               f"statement (the writer's BEGIN, commit marker, SAVEPOINT and RELEASE; a read's "
+               f"BEGIN) and a read's COMMIT, whose answer nobody waits for; "
                f"{exec_ms * 1000 / n:.0f} µs of server execution time per reset (wall time "
                f"inside PostgreSQL, inflated by CPU contention on a busy machine)")
-    out.append(f"- {read_tx:.2f} read-only transactions per reset (BEGIN, the request's access "
-               f"key for SigV4, COMMIT: 3 round trips on a pooled read connection, in parallel "
-               f"across requests) and {writer_tx:.2f} writer "
-               f"transactions per reset (group commit: **{1 / max(writer_tx, 1e-9):.1f} resets "
-               f"per COMMIT**, one writer connection running the batch's statements one after "
-               f"another)")
+    writers = res.get("pg_writers") or 1
+    out.append(f"- {read_tx:.2f} read-only transactions per reset (BEGIN with the request's "
+               f"access-key SELECT for SigV4 in one round trip, then a COMMIT sent without "
+               f"waiting; on a pooled read connection, in parallel across requests) and "
+               f"{writer_tx:.2f} writer transactions per reset (group commit: "
+               f"**{1 / max(writer_tx, 1e-9):.1f} resets per COMMIT**, {writers} writer "
+               f"connection(s), each running its batch's statements one after another)")
     overhead = r"^(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK|INSERT INTO chimed_commit_markers|SELECT access_key_id|SELECT pg_stat)"
     fn_stmts = sum(s["calls"] for s in sp["statements"]
                    if not re.search(overhead, s["query"])) / n
-    writer_rts = fn_stmts + calls(r"^RELEASE") + 2 * writer_tx
+    # BEGIN, the marker and the savepoint statements ride along with the next statement; the
+    # COMMIT (with the last release) is the batch's one round trip of its own.
+    writer_rts = fn_stmts + writer_tx
     rtt = res["rtt_us"]
     ceiling = 1e6 / (writer_rts * rtt)
-    out.append(f"- the writer connection: {fn_stmts:.1f} statements of the reset itself "
-               f"(account, user ×2, PIN free? ×2, e-mail free?, UPDATE of the whole row, retire "
-               f"the old PIN, audit) + savepoint release + its share of BEGIN/COMMIT ≈ "
-               f"**{writer_rts:.1f} round trips per reset, one after another** on one "
-               f"connection, whatever the batch size")
+    out.append(f"- the writer connections: {fn_stmts:.1f} statements of the reset itself "
+               f"(everything but transaction control; chimed's one-statement ResetPin sends 1, "
+               f"plus 1 per colliding PIN candidate) + its share of the batch's COMMIT ≈ "
+               f"**{writer_rts:.1f} round trips per reset, one after another** on its writer "
+               f"connection")
     out.append(f"- a round trip on this machine (pgbench `SELECT 1`, c1, prepared): "
                f"**{rtt:.0f} µs** → one writer connection cannot exceed about "
                f"**{ceiling:,.0f} resets/s** from round trips alone (before execution time and "
-               f"the COMMIT's WAL flush)")
+               f"the COMMIT's WAL flush); {writers} connection(s): about "
+               f"{ceiling * writers:,.0f}/s")
     w = res["wal"]
     out.append(f"- WAL over the measured rounds: chimed {w['chimed']['per_req_bytes']:,.0f} "
                f"bytes and {w['chimed']['per_req_syncs']:.3f} WAL syncs per reset; pgbench "
@@ -614,6 +633,8 @@ def main():
     p.add_argument("--max-wait", type=int, default=300,
                    help="seconds to wait for another harness's wrk before each run")
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--pg-writers", type=int, default=None,
+                   help="chimed's --pg-writers (default: chimed's own default)")
     p.add_argument("--results", default=os.path.join(HERE, "RESULTS-postgres.md"))
     args = p.parse_args()
     if args.quick:
@@ -648,6 +669,7 @@ def main():
            "users": args.users, "seconds": args.seconds, "quick": args.quick,
            "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [],
            "flags": procs.Chimed.unthrottled_flags(binary), "chimed": [], "pgbench": [],
+           "pg_writers": pg_writers(binary, args.pg_writers),
            "loads": [], "waited_rounds": 0, "longest_wait_s": 0.0, "overlapped": 0}
     pg = start_postgres()
     server = None
