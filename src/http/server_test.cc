@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace chime::http {
 namespace {
@@ -99,15 +101,18 @@ class ServerTest : public ::testing::Test {
     options.host = "127.0.0.1";
     options.port = 0;
     options.threads = 2;
-    server_ = std::make_unique<Server>(options, [](Request req, Responder respond) {
+    server_ = std::make_unique<Server>(options, [this](Request req, Responder respond) {
       Response r;
       r.body = req.method + " " + req.target + " " + req.body;
       if (req.target == "/slow") {
-        // Answer from another thread, later, as the store's commit thread does.
-        std::thread([r, respond]() mutable {
+        // Answer from another thread, later, as the store's commit thread does. Joined in
+        // TearDown: like the store's threads in chimed, it must let go of its responder (and so
+        // of the session) before the server is destroyed.
+        std::lock_guard lock(answerers_mu_);
+        answerers_.emplace_back([r, respond]() mutable {
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
           respond(std::move(r));
-        }).detach();
+        });
         return;
       }
       respond(std::move(r));
@@ -119,12 +124,18 @@ class ServerTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    {
+      std::lock_guard lock(answerers_mu_);
+      for (auto& t : answerers_) t.join();
+    }
     if (server_) server_->Stop();
     if (runner_.joinable()) runner_.join();
   }
 
   std::unique_ptr<Server> server_;
   std::thread runner_;
+  std::mutex answerers_mu_;
+  std::vector<std::thread> answerers_;  // guarded by answerers_mu_
   uint16_t port_ = 0;
 };
 
