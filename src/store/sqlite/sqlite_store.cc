@@ -61,11 +61,6 @@ StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
   if (options.checkpoint_interval_ms > 0) {
     RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0", "open.autocheckpoint"));
   }
-  if (options.wal_limit_bytes > 0) {
-    // Applies when the WAL starts over: a file that grew past the limit shrinks back to it.
-    RETURN_IF_ERROR(conn->Exec(
-        "PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes), "open.wal_limit"));
-  }
   if (options.max_page_count > 0) {
     // PRAGMA arguments cannot be bound; the value is an integer we format ourselves.
     RETURN_IF_ERROR(conn->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count),
@@ -95,8 +90,7 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   if (options.checkpoint_interval_ms > 0) {
     ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
     checkpointer = std::make_unique<Checkpointer>(
-        std::move(conn), std::chrono::milliseconds(options.checkpoint_interval_ms),
-        options.wal_limit_bytes);
+        std::move(conn), std::chrono::milliseconds(options.checkpoint_interval_ms));
   }
   auto readers =
       std::make_unique<ReadPool>(path, options.max_read_connections, options.busy_timeout_ms);
@@ -157,7 +151,6 @@ SqliteStoreStats SqliteStore::stats() const {
   s.failed_batches = w.failed_batches;
   s.largest_batch = w.largest_batch;
   s.checkpoints = checkpointer_ != nullptr ? checkpointer_->checkpoints() : 0;
-  s.wal_restarts = checkpointer_ != nullptr ? checkpointer_->restarts() : 0;
   s.read_connections = readers_->open_connections();
   return s;
 }

@@ -34,11 +34,6 @@ struct SqliteStoreOptions {
   // > 0: a background thread checkpoints the WAL this often and commits never do.
   // 0: no thread; SQLite checkpoints inside the commit that crosses 1000 WAL pages.
   int checkpoint_interval_ms = 1000;
-  // With the background checkpointer: when a checkpoint leaves more WAL than this, restart the
-  // WAL (a RESTART checkpoint, see checkpointer.h), and a WAL file that grew past it is truncated
-  // back to it (journal_size_limit). Bounds the WAL's disk use and the wal-index every connection
-  // maps under sustained writes. 0: unbounded.
-  int64_t wal_limit_bytes = 64 << 20;
   // > 0: the database may not grow beyond this many pages (PRAGMA max_page_count); writes that
   // would grow it fail with kUnavailable, as on a full disk. 0: SQLite's own limit.
   int64_t max_page_count = 0;
@@ -58,7 +53,6 @@ struct SqliteStoreStats {
   int64_t failed_batches = 0;  // batches that did not commit
   int64_t largest_batch = 0;   // most functions in one batch so far
   int64_t checkpoints = 0;     // background WAL checkpoints run
-  int64_t wal_restarts = 0;    // of which were followed by a WAL restart (wal_limit_bytes)
   int read_connections = 0;    // read connections open now
 };
 

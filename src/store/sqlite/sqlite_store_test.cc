@@ -7,11 +7,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -529,63 +526,6 @@ TEST_P(SqliteStoreTest, ResetPinFailingLateWritesNothingEvenIfTheCallerGoesOn) {
                     return OkStatus();
                   })
                   .ok());
-}
-
-// Under writes that never pause, PASSIVE checkpoints alone never let the WAL start over; the
-// checkpointer's RESTART (wal_limit_bytes) must keep it bounded while readers keep reading.
-TEST(SqliteStoreWalTest, WalStaysBoundedUnderSustainedWritesAndReads) {
-  TempDir dir;
-  const std::string path = dir.File("chimed.db");
-  SqliteStore::Options o;
-  o.checkpoint_interval_ms = 10;
-  o.wal_limit_bytes = 256 << 10;
-  auto opened = SqliteStore::Open(path, o);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  auto& store = **opened;
-
-  std::atomic<bool> done{false};
-  std::thread reader([&] {
-    while (!done.load()) {
-      (void)store.Read([](Tx& tx) { return tx.GetDocument("bulk", "0").status(); });
-    }
-  });
-  const std::string json = "\"" + std::string(8000, 'x') + "\"";
-  // 64 writes in flight at all times, so batches follow each other with no pause.
-  std::mutex mu;
-  std::condition_variable cv;
-  int in_flight = 0, written = 0;
-  Status failure;
-  uintmax_t largest_wal = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (std::chrono::steady_clock::now() < deadline && written < 200000) {
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return in_flight < 64; });
-      ASSERT_TRUE(failure.ok()) << failure.ToString();
-      ++in_flight;
-    }
-    const std::string key = std::to_string(written++ % 500);
-    store.Write([&json, key](Tx& tx) { return tx.PutDocument("bulk", key, json); },
-                [&](Status st) {
-                  std::lock_guard lock(mu);
-                  if (!st.ok()) failure = st;
-                  --in_flight;
-                  cv.notify_one();
-                });
-    std::error_code ec;
-    uintmax_t wal = std::filesystem::file_size(path + "-wal", ec);
-    if (!ec) largest_wal = std::max(largest_wal, wal);
-  }
-  {
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return in_flight == 0; });
-  }
-  done = true;
-  reader.join();
-  EXPECT_GT(store.stats().wal_restarts, 0) << store.stats().checkpoints << " checkpoints";
-  // Every write adds ~9 KiB of frames: unbounded, the WAL would hold all of them.
-  EXPECT_LT(largest_wal, uintmax_t{16} << 20) << written << " writes";
-  store.Close();
 }
 
 INSTANTIATE_TEST_SUITE_P(store, SqliteStoreTest,
