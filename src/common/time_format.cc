@@ -69,23 +69,29 @@ void AppendYear(std::string& out, int64_t year) {
   out.append(buf, static_cast<size_t>(n));
 }
 
+// ISO 8601 date and time to the second, extended ("2026-11-29T04:36:59") or basic
+// ("20261129T043659", SigV4's X-Amz-Date).
+void AppendDateTime(std::string& out, const UtcFields& f, bool extended) {
+  AppendYear(out, f.year);
+  if (extended) out.push_back('-');
+  AppendDigits(out, f.month, 2);
+  if (extended) out.push_back('-');
+  AppendDigits(out, f.day, 2);
+  out.push_back('T');
+  AppendDigits(out, f.hour, 2);
+  if (extended) out.push_back(':');
+  AppendDigits(out, f.minute, 2);
+  if (extended) out.push_back(':');
+  AppendDigits(out, f.second, 2);
+}
+
 }  // namespace
 
 std::string FormatIso8601Ms(int64_t epoch_ms) {
   UtcFields f = ToUtc(epoch_ms);
   std::string out;
   out.reserve(24);
-  AppendYear(out, f.year);
-  out.push_back('-');
-  AppendDigits(out, f.month, 2);
-  out.push_back('-');
-  AppendDigits(out, f.day, 2);
-  out.push_back('T');
-  AppendDigits(out, f.hour, 2);
-  out.push_back(':');
-  AppendDigits(out, f.minute, 2);
-  out.push_back(':');
-  AppendDigits(out, f.second, 2);
+  AppendDateTime(out, f, /*extended=*/true);
   out.push_back('.');
   AppendDigits(out, f.millis, 3);
   out.push_back('Z');
@@ -117,13 +123,7 @@ std::string FormatAmzDate(int64_t epoch_ms) {
   UtcFields f = ToUtc(epoch_ms);
   std::string out;
   out.reserve(16);
-  AppendYear(out, f.year);
-  AppendDigits(out, f.month, 2);
-  AppendDigits(out, f.day, 2);
-  out.push_back('T');
-  AppendDigits(out, f.hour, 2);
-  AppendDigits(out, f.minute, 2);
-  AppendDigits(out, f.second, 2);
+  AppendDateTime(out, f, /*extended=*/false);
   out.push_back('Z');
   return out;
 }

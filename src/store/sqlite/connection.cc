@@ -70,15 +70,10 @@ bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQL
 
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 
-std::string Stmt::Text(int col) const {
-  // Works for TEXT and BLOB columns alike; the pointer must be fetched before the size.
-  const void* data = sqlite3_column_blob(stmt_, col);
-  int size = sqlite3_column_bytes(stmt_, col);
-  if (data == nullptr) return std::string();
-  return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
-}
+std::string Stmt::Text(int col) const { return std::string(TextView(col)); }
 
 std::string_view Stmt::TextView(int col) const {
+  // Works for TEXT and BLOB columns alike; the pointer must be fetched before the size.
   const void* data = sqlite3_column_blob(stmt_, col);
   int size = sqlite3_column_bytes(stmt_, col);
   if (data == nullptr) return std::string_view();
