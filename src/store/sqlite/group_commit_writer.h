@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/wal_rewinder.h"
 #include "store/store.h"
 
 namespace chime::store::sqlite {
@@ -24,13 +25,17 @@ struct WriterStats {
   int64_t commits = 0;         // successful COMMITs, one per batch
   int64_t failed_batches = 0;  // batches that could not begin or commit, or were aborted
   int64_t largest_batch = 0;
+  int64_t wal_rewinds = 0;         // times the WAL started over (wal_rewinder.h)
+  int64_t rewind_checkpoints = 0;  // checkpoints the writer ran to get there
 };
 
 class GroupCommitWriter {
  public:
   // Takes the write connection (migrated, pragmas set). `max_batch` bounds a transaction so
-  // that one huge burst does not delay every `done` behind it. Starts the writer thread.
-  GroupCommitWriter(std::unique_ptr<Connection> conn, size_t max_batch);
+  // that one huge burst does not delay every `done` behind it. `rewinder`, when not null, is
+  // bound to `conn` and runs between batches. Starts the writer thread.
+  GroupCommitWriter(std::unique_ptr<Connection> conn, size_t max_batch,
+                    std::unique_ptr<WalRewinder> rewinder = nullptr);
   ~GroupCommitWriter() { Stop(); }
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -58,6 +63,7 @@ class GroupCommitWriter {
   Status RunOne(const TxFn& fn, bool* aborted);
 
   std::unique_ptr<Connection> conn_;  // used only by the writer thread once started
+  std::unique_ptr<WalRewinder> rewinder_;  // on conn_; null when the WAL is not bounded
   const size_t max_batch_;
 
   std::mutex stop_mu_;
@@ -70,6 +76,8 @@ class GroupCommitWriter {
   std::atomic<int64_t> commits_{0};
   std::atomic<int64_t> failed_batches_{0};
   std::atomic<int64_t> largest_batch_{0};
+  std::atomic<int64_t> wal_rewinds_{0};
+  std::atomic<int64_t> rewind_checkpoints_{0};
 
   std::thread thread_;  // last: starts after every other member is initialized
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sqlite/sqlite_tx.h"
+#include "store/sqlite/wal_rewinder.h"
 
 namespace chime::store::sqlite {
 namespace {
@@ -61,6 +63,11 @@ StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
   if (options.checkpoint_interval_ms > 0) {
     RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0", "open.autocheckpoint"));
   }
+  if (options.checkpoint_interval_ms > 0 && options.wal_limit_bytes > 0) {
+    // Applies when the WAL starts over: a file that grew past the limit shrinks back to it.
+    RETURN_IF_ERROR(conn->Exec(
+        "PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes), "open.wal_limit"));
+  }
   if (options.max_page_count > 0) {
     // PRAGMA arguments cannot be bound; the value is an integer we format ourselves.
     RETURN_IF_ERROR(conn->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count),
@@ -94,7 +101,15 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   }
   auto readers =
       std::make_unique<ReadPool>(path, options.max_read_connections, options.busy_timeout_ms);
-  auto writer = std::make_unique<GroupCommitWriter>(std::move(writer_conn), options.max_batch);
+  std::unique_ptr<WalRewinder> rewinder;
+  if (options.checkpoint_interval_ms > 0 && options.wal_limit_bytes > 0) {
+    // Fixed for the database's life (an existing file keeps the size it was created with).
+    ASSIGN_OR_RETURN(std::string page_size, writer_conn->QueryText("PRAGMA page_size", "open.page"));
+    rewinder = std::make_unique<WalRewinder>(*writer_conn, options.wal_limit_bytes,
+                                             std::strtoll(page_size.c_str(), nullptr, 10));
+  }
+  auto writer = std::make_unique<GroupCommitWriter>(std::move(writer_conn), options.max_batch,
+                                                    std::move(rewinder));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(writer), std::move(readers), std::move(checkpointer)));
 }
@@ -150,6 +165,8 @@ SqliteStoreStats SqliteStore::stats() const {
   s.commits = w.commits;
   s.failed_batches = w.failed_batches;
   s.largest_batch = w.largest_batch;
+  s.wal_rewinds = w.wal_rewinds;
+  s.rewind_checkpoints = w.rewind_checkpoints;
   s.checkpoints = checkpointer_ != nullptr ? checkpointer_->checkpoints() : 0;
   s.read_connections = readers_->open_connections();
   return s;

@@ -34,6 +34,11 @@ struct SqliteStoreOptions {
   // > 0: a background thread checkpoints the WAL this often and commits never do.
   // 0: no thread; SQLite checkpoints inside the commit that crosses 1000 WAL pages.
   int checkpoint_interval_ms = 1000;
+  // With the background checkpointer: once the WAL holds more than this, the writer starts it
+  // over between two batches (wal_rewinder.h), and a WAL file that grew past it is truncated
+  // back to it (journal_size_limit). Bounds the WAL's disk use, and the wal-index every
+  // connection maps, under writes that never pause. 0: unbounded.
+  int64_t wal_limit_bytes = 64 << 20;
   // > 0: the database may not grow beyond this many pages (PRAGMA max_page_count); writes that
   // would grow it fail with kUnavailable, as on a full disk. 0: SQLite's own limit.
   int64_t max_page_count = 0;
@@ -53,6 +58,8 @@ struct SqliteStoreStats {
   int64_t failed_batches = 0;  // batches that did not commit
   int64_t largest_batch = 0;   // most functions in one batch so far
   int64_t checkpoints = 0;     // background WAL checkpoints run
+  int64_t wal_rewinds = 0;     // times the WAL started over under wal_limit_bytes
+  int64_t rewind_checkpoints = 0;  // checkpoints the writer ran for those
   int read_connections = 0;    // read connections open now
 };
 
