@@ -1,9 +1,20 @@
 #include "store/sqlite/checkpointer.h"
 
-namespace chime::store::sqlite {
+#include <sqlite3.h>
 
-Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval)
-    : conn_(std::move(conn)), interval_(interval) {
+#include <cstdlib>
+
+namespace chime::store::sqlite {
+namespace {
+
+// The gap between rounds while the WAL is large: enough for the writer to get a batch in.
+constexpr std::chrono::milliseconds kHurriedGap(5);
+
+}  // namespace
+
+Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval,
+                           int64_t hurry_bytes)
+    : conn_(std::move(conn)), interval_(interval), hurry_bytes_(hurry_bytes) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -19,16 +30,37 @@ void Checkpointer::Stop() {
 
 void Checkpointer::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
+  bool hurry = false;
   for (;;) {
-    if (cv_.wait_for(lock, interval_, [&] { return stopping_; })) return;
+    if (cv_.wait_for(lock, hurry ? kHurriedGap : interval_, [&] { return stopping_; })) return;
     lock.unlock();
-    // A failure is logged by the connection and simply retried next round: a checkpoint is
-    // housekeeping, and the last connection to close checkpoints everything anyway.
-    if (conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)", "checkpointer.checkpoint").ok()) {
-      checkpoints_.fetch_add(1);
-    }
+    hurry = CheckpointOnce();
     lock.lock();
   }
+}
+
+bool Checkpointer::CheckpointOnce() {
+  // A failure (SQLITE_BUSY: the writer or chimectl holds the checkpoint lock) is simply retried
+  // next round: a checkpoint is housekeeping, and the last connection to close checkpoints
+  // everything anyway. Errors are logged by the connection.
+  if (page_size_ == 0) {
+    // A connection learns that the database is in WAL mode only when it first reads it; until
+    // then sqlite3_wal_checkpoint_v2 does nothing. The page size is fixed for the database's
+    // life, so it is read once, here.
+    if (!conn_->QueryText("SELECT count(*) FROM sqlite_schema", "checkpointer.open").ok()) {
+      return false;
+    }
+    auto text = conn_->QueryText("PRAGMA main.page_size", "checkpointer.page_size");
+    if (!text.ok()) return false;
+    page_size_ = std::strtoll(text->c_str(), nullptr, 10);
+  }
+  // wal_frames: frames in the WAL; copied: of them, now in the database file.
+  int wal_frames = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(conn_->raw(), "main", SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                     &copied);
+  if (rc != SQLITE_OK) return false;
+  checkpoints_.fetch_add(1);
+  return hurry_bytes_ > 0 && static_cast<int64_t>(wal_frames) * page_size_ > hurry_bytes_;
 }
 
 }  // namespace chime::store::sqlite

@@ -3,6 +3,10 @@
 // (and its fsync) itself, so one unlucky batch of writes waits much longer than the rest.
 // The writer turns auto-checkpoint off and this thread runs PASSIVE checkpoints periodically on
 // its own connection; PASSIVE never blocks readers or the writer.
+//
+// While the WAL holds more than `hurry_bytes` the rounds follow each other with only a short
+// gap: the writer is about to start the WAL over (wal_rewinder.h), which needs every frame
+// copied, and whatever this thread has not copied by then the writer copies itself.
 #pragma once
 
 #include <atomic>
@@ -19,8 +23,10 @@ namespace chime::store::sqlite {
 
 class Checkpointer {
  public:
-  // Starts the thread; it checkpoints every `interval`.
-  Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval);
+  // Starts the thread; it checkpoints every `interval`, and more often while the WAL holds more
+  // than `hurry_bytes` (0: never).
+  Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval,
+               int64_t hurry_bytes);
   ~Checkpointer() { Stop(); }
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
@@ -32,9 +38,13 @@ class Checkpointer {
 
  private:
   void Loop();
+  // One PASSIVE round; true when the WAL it left holds more than hurry_bytes_.
+  bool CheckpointOnce();
 
   std::unique_ptr<Connection> conn_;
   const std::chrono::milliseconds interval_;
+  const int64_t hurry_bytes_;
+  int64_t page_size_ = 0;  // thread_ only; read on the first round
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

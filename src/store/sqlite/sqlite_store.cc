@@ -96,8 +96,11 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   std::unique_ptr<Checkpointer> checkpointer;
   if (options.checkpoint_interval_ms > 0) {
     ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
+    // Hurrying over the last quarter before the limit leaves the writer only a short tail to
+    // copy when it starts the WAL over.
     checkpointer = std::make_unique<Checkpointer>(
-        std::move(conn), std::chrono::milliseconds(options.checkpoint_interval_ms));
+        std::move(conn), std::chrono::milliseconds(options.checkpoint_interval_ms),
+        options.wal_limit_bytes / 4 * 3);
   }
   auto readers =
       std::make_unique<ReadPool>(path, options.max_read_connections, options.busy_timeout_ms);

@@ -15,7 +15,8 @@ constexpr std::chrono::milliseconds kMaxBackoff(1000);
 }  // namespace
 
 WalRewinder::WalRewinder(Connection& writer, int64_t limit_bytes, int64_t page_size)
-    : writer_(writer), limit_frames_(std::max<int64_t>(1, limit_bytes / std::max<int64_t>(1, page_size))) {
+    : writer_(writer),
+      limit_frames_(std::max<int64_t>(1, limit_bytes / std::max<int64_t>(1, page_size))) {
   sqlite3_wal_hook(writer_.raw(), &WalRewinder::OnCommit, this);
 }
 
@@ -40,13 +41,14 @@ void WalRewinder::AfterBatch() {
   int wal_frames = 0, copied = 0;
   int rc = sqlite3_wal_checkpoint_v2(writer_.raw(), "main", SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
                                      &copied);
+  // SQLITE_BUSY: the background checkpointer holds the checkpoint lock right now, copying what
+  // this would have copied; try again after the next batch.
+  if (rc == SQLITE_BUSY) return;
   ++attempts_;
-  // SQLITE_BUSY: the background checkpointer holds the checkpoint lock right now. Anything else
-  // is worth a line; either way the next attempt waits a little longer.
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-    LOG_WARN("WAL checkpoint by the writer failed: " << sqlite3_errstr(rc));
-  }
-  backoff_ = std::min(kMaxBackoff, backoff_.count() == 0 ? std::chrono::milliseconds(1) : backoff_ * 2);
+  if (rc != SQLITE_OK) LOG_WARN("WAL checkpoint by the writer failed: " << sqlite3_errstr(rc));
+  // Were it enough, the next batch rewinds the WAL and OnCommit clears the back-off.
+  backoff_ = std::min(kMaxBackoff,
+                      backoff_.count() == 0 ? std::chrono::milliseconds(1) : backoff_ * 2);
   next_attempt_ = now + backoff_;
 }
 

@@ -8,9 +8,10 @@
 //
 // A RESTART checkpoint bounds it but holds the writer off while it copies and fsyncs, which
 // measured up to 370 ms. Instead, once the WAL holds more than the limit, the writer thread
-// itself runs a PASSIVE checkpoint between two batches: the background thread has already copied
-// nearly everything, so this copies only the short tail, and the next batch, beginning with
-// every frame copied, starts the WAL over. A reader still on an older snapshot can make the
+// itself runs a PASSIVE checkpoint between two batches: the background thread, which hurries
+// near the limit, has already copied nearly everything, so this copies only the short tail (and
+// waits for one fsync of the database file), and the next batch, beginning with every frame
+// copied, starts the WAL over. A reader still on an older snapshot can make the
 // attempt fall short (SQLite never waits for readers in PASSIVE mode); it is retried after a
 // back-off, so a long-lived reader costs a few extra checkpoints rather than one per batch.
 #pragma once
