@@ -148,12 +148,15 @@ def writer_stats(log_path, since):
     with open(log_path, "rb") as f:
         f.seek(since)
         text = f.read().decode(errors="replace")
-    found = re.findall(r"store writer stopped: writes=(\d+) commits=(\d+) largest_batch=(\d+)",
-                       text)
+    found = re.findall(r"store writer stopped: writes=(\d+) commits=(\d+) largest_batch=(\d+)"
+                       r"(?:.*? wal_rewinds=(\d+))?", text)
     if not found:
         return None
-    w, c, b = map(int, found[-1])
-    return {"writes": w, "commits": c, "largest_batch": b}
+    w, c, b, rewinds = found[-1]
+    out = {"writes": int(w), "commits": int(c), "largest_batch": int(b)}
+    if rewinds:
+        out["wal_rewinds"] = int(rewinds)
+    return out
 
 
 def log_size(path):

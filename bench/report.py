@@ -212,6 +212,11 @@ def long_section(r):
         out.append(f"- {w['writes']:,} writes in {w['commits']:,} commits "
                    f"({w['writes'] / max(w['commits'], 1):.1f} per fsync), largest batch "
                    f"{w['largest_batch']}")
+        if "wal_rewinds" in w:
+            out.append(f"- the WAL started over {w['wal_rewinds']:,} times")
+    # Bounding the WAL must not stall writes: each block's tail latency shows whether it did.
+    out.append("- p99 / max per block: " + ", ".join(
+        f"{_ms(b['p99_us'])} / {_ms(b['max_us'])} ms" for b in r["blocks"]))
     out.append("")
     out.append(_targets([("RSS after 1M resets ≤ 64 MiB", f"{rss:.1f} MiB (peak {peak:.1f})",
                           rss <= 64 and r["resets"] >= 1_000_000)]))

@@ -11,9 +11,9 @@
 // itself runs a PASSIVE checkpoint between two batches: the background thread, which hurries
 // near the limit, has already copied nearly everything, so this copies only the short tail (and
 // waits for one fsync of the database file), and the next batch, beginning with every frame
-// copied, starts the WAL over. A reader still on an older snapshot can make the
-// attempt fall short (SQLite never waits for readers in PASSIVE mode); it is retried after a
-// back-off, so a long-lived reader costs a few extra checkpoints rather than one per batch.
+// copied, starts the WAL over. A reader still on an older snapshot can make the attempt fall
+// short (SQLite never waits for readers in PASSIVE mode); it is retried after a back-off, so a
+// long-lived reader costs a few extra checkpoints rather than one per batch.
 #pragma once
 
 #include <chrono>
