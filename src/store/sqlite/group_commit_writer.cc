@@ -68,17 +68,15 @@ void GroupCommitWriter::Stop() {
   conn_.reset();
   // Once per store: how well group commit batched (the benchmark reads this line).
   WriterStats s = stats();
-  LOG_INFO("store writer stopped: writes=" << s.writes << " commits=" << s.commits
-                                           << " largest_batch=" << s.largest_batch
-                                           << " failed_batches=" << s.failed_batches
-                                           << " wal_rewinds=" << s.wal_rewinds
-                                           << " rewind_checkpoints=" << s.rewind_checkpoints);
+  LOG_INFO("store writer stopped: writes="
+           << s.writes << " commits=" << s.commits << " largest_batch=" << s.largest_batch
+           << " failed_batches=" << s.failed_batches << " wal_rewinds=" << s.wal_rewinds
+           << " rewind_checkpoints=" << s.rewind_checkpoints);
 }
 
 WriterStats GroupCommitWriter::stats() const {
-  return WriterStats{writes_.load(), commits_.load(), failed_batches_.load(),
-                     largest_batch_.load(), wal_rewinds_.load(),
-                     rewind_checkpoints_.load()};
+  return WriterStats{writes_.load(),        commits_.load(),     failed_batches_.load(),
+                     largest_batch_.load(), wal_rewinds_.load(), rewind_checkpoints_.load()};
 }
 
 void GroupCommitWriter::Loop() {

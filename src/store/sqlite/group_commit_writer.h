@@ -62,7 +62,7 @@ class GroupCommitWriter {
   // batch transaction open, after which nothing in the batch can commit.
   Status RunOne(const TxFn& fn, bool* aborted);
 
-  std::unique_ptr<Connection> conn_;  // used only by the writer thread once started
+  std::unique_ptr<Connection> conn_;       // used only by the writer thread once started
   std::unique_ptr<WalRewinder> rewinder_;  // on conn_; null when the WAL is not bounded
   const size_t max_batch_;
 

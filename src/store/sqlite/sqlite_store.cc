@@ -65,8 +65,9 @@ StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
   }
   if (options.checkpoint_interval_ms > 0 && options.wal_limit_bytes > 0) {
     // Applies when the WAL starts over: a file that grew past the limit shrinks back to it.
-    RETURN_IF_ERROR(conn->Exec(
-        "PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes), "open.wal_limit"));
+    RETURN_IF_ERROR(
+        conn->Exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit_bytes),
+                   "open.wal_limit"));
   }
   if (options.max_page_count > 0) {
     // PRAGMA arguments cannot be bound; the value is an integer we format ourselves.
@@ -107,7 +108,8 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   std::unique_ptr<WalRewinder> rewinder;
   if (options.checkpoint_interval_ms > 0 && options.wal_limit_bytes > 0) {
     // Fixed for the database's life (an existing file keeps the size it was created with).
-    ASSIGN_OR_RETURN(std::string page_size, writer_conn->QueryText("PRAGMA page_size", "open.page"));
+    ASSIGN_OR_RETURN(std::string page_size,
+                     writer_conn->QueryText("PRAGMA page_size", "open.page"));
     rewinder = std::make_unique<WalRewinder>(*writer_conn, options.wal_limit_bytes,
                                              std::strtoll(page_size.c_str(), nullptr, 10));
   }

@@ -40,9 +40,10 @@ struct SqliteStoreOptions {
   // connection maps, under writes that never pause. 0: unbounded.
   // Each rewind waits for one fsync of the database file, which under sustained resets took
   // 3-200 ms (random 1 KiB pages of a growing retired-PIN index). Measured over a million resets
-  // at c32: with 64 MiB (a rewind every 1.4 s) reset p99 was 84-175 ms; with 512 MiB (one
-  // every ~12 s) p99 12-14 ms and max 42-50 ms, against 10-13 ms and 46-84 ms unbounded, and
-  // RSS stayed at 24 MiB (the wal-index of 512 MiB of 1 KiB pages is 4 MiB).
+  // at c32: with 64 MiB (a rewind every 1.4 s) reset p99 was 95-175 ms; with 512 MiB (one
+  // every ~12 s) and the checkpointer hurrying near it (checkpointer.h), p99 12-14 ms and max
+  // 42-50 ms, against 10-13 ms and 46-84 ms unbounded, and RSS stayed at 24 MiB (the wal-index
+  // of 512 MiB of 1 KiB pages is 4 MiB). bench/RESULTS.md has the whole comparison.
   int64_t wal_limit_bytes = int64_t{512} << 20;
   // > 0: the database may not grow beyond this many pages (PRAGMA max_page_count); writes that
   // would grow it fail with kUnavailable, as on a full disk. 0: SQLite's own limit.
@@ -58,14 +59,14 @@ struct SqliteStoreOptions {
 };
 
 struct SqliteStoreStats {
-  int64_t writes = 0;          // write functions run
-  int64_t commits = 0;         // successful batch commits (each is one fsync of the WAL)
-  int64_t failed_batches = 0;  // batches that did not commit
-  int64_t largest_batch = 0;   // most functions in one batch so far
-  int64_t checkpoints = 0;     // background WAL checkpoints run
-  int64_t wal_rewinds = 0;     // times the WAL started over under wal_limit_bytes
-  int64_t rewind_checkpoints = 0;  // checkpoints the writer ran for those
-  int read_connections = 0;    // read connections open now
+  int64_t writes = 0;              // write functions run
+  int64_t commits = 0;             // successful batch commits (each is one fsync of the WAL)
+  int64_t failed_batches = 0;      // batches that did not commit
+  int64_t largest_batch = 0;       // most functions in one batch so far
+  int64_t checkpoints = 0;         // background WAL checkpoints run
+  int64_t wal_rewinds = 0;         // times the WAL started over (after a pause, or by the writer)
+  int64_t rewind_checkpoints = 0;  // checkpoints the writer ran past wal_limit_bytes
+  int read_connections = 0;        // read connections open now
 };
 
 class SqliteStore final : public Store {

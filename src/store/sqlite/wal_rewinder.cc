@@ -47,8 +47,8 @@ void WalRewinder::AfterBatch() {
   ++attempts_;
   if (rc != SQLITE_OK) LOG_WARN("WAL checkpoint by the writer failed: " << sqlite3_errstr(rc));
   // Were it enough, the next batch rewinds the WAL and OnCommit clears the back-off.
-  backoff_ = std::min(kMaxBackoff,
-                      backoff_.count() == 0 ? std::chrono::milliseconds(1) : backoff_ * 2);
+  backoff_ =
+      std::min(kMaxBackoff, backoff_.count() == 0 ? std::chrono::milliseconds(1) : backoff_ * 2);
   next_attempt_ = now + backoff_;
 }
 
