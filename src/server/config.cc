@@ -42,6 +42,12 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
       ->envname("CHIMED_PG_WRITERS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--sqlite-wal-limit-mib", c.sqlite_wal_limit_mib,
+                 "SQLite store only: WAL size in MiB past which the writer starts the WAL over, "
+                 "so its file stays near this size under writes that never pause (0: unbounded)")
+      ->envname("CHIMED_SQLITE_WAL_LIMIT_MIB")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
   app.add_option("--regions", c.regions,
                  "Regions accepted in SigV4 credential scopes, comma-separated")
       ->envname("CHIMED_REGIONS")

@@ -24,6 +24,11 @@ struct ServerConfig {
   // own batches so that their round trips overlap. 1 by default: concurrent SERIALIZABLE
   // writers abort each other on small tables (docs/operating-at-scale.md).
   int pg_writers = 1;
+  // --sqlite-wal-limit-mib / CHIMED_SQLITE_WAL_LIMIT_MIB: SQLite store only. Once the WAL holds
+  // more than this, the writer starts it over between two batches, and a WAL file that grew
+  // past it is trimmed back (store/sqlite/wal_rewinder.h). 0 = unbounded. The default is
+  // SqliteStoreOptions::wal_limit_bytes (a test keeps the two equal).
+  int sqlite_wal_limit_mib = 512;
   // --regions / CHIMED_REGIONS (comma-separated): regions accepted in SigV4 credential scopes.
   std::vector<std::string> regions{"us-east-1"};
   // --master-key-file / CHIMED_MASTER_KEY_FILE; "" = <data-dir>/master.key. The environment

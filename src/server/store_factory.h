@@ -24,10 +24,10 @@ namespace chime::server {
 StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config);
 
 // Opens the store an explicit URL names ("sqlite:PATH" or a PostgreSQL URL), without touching
-// any data directory. For tools such as `chimed migrate-store`. `pg_writers`: writer
-// connections of a PostgreSQL store (ServerConfig::pg_writers); SQLite has one writer.
+// any data directory. For tools such as `chimed migrate-store`. Of `config`, only the store
+// tuning is used: pg_writers for PostgreSQL, sqlite_wal_limit_mib for SQLite.
 StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url,
-                                                     int pg_writers = ServerConfig().pg_writers);
+                                                     const ServerConfig& config = ServerConfig());
 
 // The URL with any password hidden, for messages and logs.
 std::string DescribeStoreUrl(const std::string& url);
