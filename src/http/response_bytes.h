@@ -20,8 +20,8 @@
 namespace chime::http {
 
 // Server, Connection and Content-Length are written here only; such names in
-// `response.headers` are skipped. `version` is 10 or 11, as Beast reports a request's version. `keep_alive`: whether the
-// connection stays open after this response. Pure; thread-safe.
+// `response.headers` are skipped. `version` is 10 or 11, as Beast reports a request's version.
+// `keep_alive`: whether the connection stays open after this response. Pure; thread-safe.
 std::string ResponseBytes(const Response& response, unsigned version, bool keep_alive);
 
 }  // namespace chime::http

@@ -5,13 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
 
 #include "server/config.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/test_sustained_writer.h"
 #include "store/sqlite/test_temp_dir.h"
 
 namespace chime::server {
@@ -36,36 +35,6 @@ TEST(StoreFactoryTest, TheWalLimitFlagParsesAndRefusesNegativeSizes) {
   EXPECT_THROW(app.parse("--sqlite-wal-limit-mib -1", false), CLI::ValidationError);
 }
 
-// Runs writes with 64 always queued, so that batches follow each other without a pause (only
-// then does the WAL need the writer to start it over), for about a second.
-void SustainedWrites(store::Store& store) {
-  std::mutex mu;
-  std::condition_variable cv;
-  int in_flight = 0;
-  Status failure;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1200);
-  for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return in_flight < 64; });
-      ++in_flight;
-    }
-    // Every byte differs from the key's previous value, so every write adds all its pages.
-    std::string json = "\"" + std::string(8000, static_cast<char>('a' + i % 26)) + "\"";
-    store.Write([key = std::to_string(i % 500),
-                 json](store::Tx& tx) { return tx.PutDocument("bulk", key, json); },
-                [&](Status st) {
-                  std::lock_guard lock(mu);
-                  if (!st.ok() && failure.ok()) failure = st;
-                  --in_flight;
-                  cv.notify_one();
-                });
-  }
-  std::unique_lock lock(mu);
-  cv.wait(lock, [&] { return in_flight == 0; });
-  EXPECT_TRUE(failure.ok()) << failure.ToString();
-}
-
 // Checkpoints the writer ran to start the WAL over, after a second of sustained writes to the
 // default SQLite store of a data dir opened with `wal_limit_mib`.
 int64_t WriterCheckpoints(int wal_limit_mib) {
@@ -79,7 +48,9 @@ int64_t WriterCheckpoints(int wal_limit_mib) {
   auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(opened->get());
   EXPECT_NE(sqlite, nullptr);
   if (sqlite == nullptr) return -1;
-  SustainedWrites(*sqlite);
+  store::sqlite::SustainedWriter writer(*sqlite, config.data_dir + "/chimed.db");
+  (void)writer.Run(std::chrono::milliseconds(1200), 64);
+  EXPECT_TRUE(writer.failure().ok()) << writer.failure().ToString();
   const int64_t checkpoints = sqlite->stats().rewind_checkpoints;
   sqlite->Close();
   return checkpoints;
