@@ -91,12 +91,11 @@ void Connection::Closer::operator()(sqlite3* db) const {
   if (rc != SQLITE_OK) LOG_ERROR("sqlite close failed (code " << rc << ")");
 }
 
-StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
-                                                       int busy_timeout_ms) {
+StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path, int busy_timeout_ms,
+                                                       const char* vfs) {
   sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, vfs);
   // sqlite3_open_v2 hands back a handle even on failure; the Connection owns and closes it.
   std::unique_ptr<Connection> conn(new Connection(raw));
   if (rc != SQLITE_OK) {

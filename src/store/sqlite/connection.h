@@ -108,9 +108,10 @@ class StmtLease {
 class Connection {
  public:
   // Opens an existing database file (the store creates the file itself, with mode 0600).
-  // Extended result codes are on; the connection is for one thread at a time.
-  // kUnavailable when the file cannot be opened.
-  static StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, int busy_timeout_ms);
+  // Extended result codes are on; the connection is for one thread at a time. `vfs` names a
+  // registered SQLite VFS (nullptr: the default). kUnavailable when the file cannot be opened.
+  static StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, int busy_timeout_ms,
+                                                    const char* vfs = nullptr);
 
   ~Connection();
   Connection(const Connection&) = delete;

@@ -21,6 +21,7 @@
 #include "store/sqlite/sqlite_error.h"
 #include "store/sqlite/sqlite_tx.h"
 #include "store/sqlite/wal_rewinder.h"
+#include "store/sqlite/wal_write_buffer.h"
 
 namespace chime::store::sqlite {
 namespace {
@@ -47,7 +48,12 @@ Status CreateOwnerOnly(const std::string& path) {
 
 StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
                                                  const SqliteStoreOptions& options) {
-  ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
+  const char* vfs = nullptr;
+  if (options.buffer_wal_writes) {
+    vfs = WalWriteBufferVfs();
+    if (vfs == nullptr) LOG_WARN("cannot register the WAL write buffer; writing frames directly");
+  }
+  ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms, vfs));
   // Before WAL mode and the first table, the only moments SQLite still takes it; on an existing
   // database it is a no-op. PRAGMA arguments cannot be bound; we format the integer ourselves.
   RETURN_IF_ERROR(conn->Exec("PRAGMA page_size = " + std::to_string(options.new_database_page_size),
@@ -57,7 +63,8 @@ StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
     LOG_ERROR("sqlite refused WAL mode for " << path << " (journal_mode=" << mode << ")");
     return UnavailableError();
   }
-  // FULL: the WAL is fsynced at every commit, which is what makes a 2xx answer durable.
+  // FULL: the WAL is fsynced at every commit, which is what makes a 2xx answer durable (and
+  // what the WAL write buffer relies on: each commit's sync writes its frames out).
   RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL", "open.synchronous"));
   RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON", "open.foreign_keys"));
   if (options.checkpoint_interval_ms > 0) {

@@ -56,6 +56,9 @@ struct SqliteStoreOptions {
   // 2.8x fewer with 1,000,000, for 1-2% more instructions (deeper trees), and keep resets at
   // 1M users at about 0.85x the 1k-user rate where 4 KiB pages gave about 0.75x.
   int new_database_page_size = 1024;
+  // The write connection gathers each commit's WAL frames into one write (wal_write_buffer.h)
+  // instead of two system calls per frame. false: SQLite's default VFS, as readers use.
+  bool buffer_wal_writes = true;
 };
 
 struct SqliteStoreStats {
