@@ -125,6 +125,10 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
   auto route = MatchRoute(request.method, path, request.RawQuery());
   if (!route.ok()) return finish(ErrorResponse(std::nullopt, route.status()));
   const Op op = route->op;
+  // The gate's key lookup and a read operation's own reads run here on this thread: one read
+  // transaction for all of them instead of one each (it ends when Dispatch returns; a write
+  // operation's commit and answer come later, from the store's thread).
+  const auto shared_reads = deps_.store->ShareReads();
   Caller caller;
   if (gate_) {
     auto admitted = gate_->Admit(request, op, *route);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -196,6 +197,18 @@ class Store {
 
   // Write and wait: for tools and tests, never for I/O threads.
   Status WriteAndWait(TxFn fn);
+
+  // While the returned object lives, this store's Reads on the calling thread share one read
+  // transaction: one snapshot, one connection. For a request that reads more than once (its
+  // SigV4 key, then its data), that is one transaction instead of one each. Such a Read does not
+  // see what commits meanwhile: keep the scope short and never wait for a write inside it.
+  // Destroy it on the thread that made it. nullptr when the store has nothing to share (each
+  // Read is its own transaction) or this thread already shares this store's reads.
+  class SharedReads {
+   public:
+    virtual ~SharedReads() = default;
+  };
+  virtual std::unique_ptr<SharedReads> ShareReads() { return nullptr; }
 
   // Finishes queued writes, then closes every handle. Idempotent.
   virtual void Close() = 0;

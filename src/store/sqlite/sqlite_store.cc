@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <typeinfo>
 
 #include "common/log.h"
@@ -135,30 +136,86 @@ SqliteStore::SqliteStore(std::unique_ptr<GroupCommitWriter> writer,
 
 SqliteStore::~SqliteStore() { Close(); }
 
-Status SqliteStore::Read(const TxFn& fn) {
-  static const CachedSql kBegin("BEGIN");
-  static const CachedSql kCommit("COMMIT");
-  static const CachedSql kRollback("ROLLBACK");
-  ASSIGN_OR_RETURN(ReadPool::Lease conn, readers_->Acquire());
-  // One read transaction, so every query of fn sees the same committed snapshot.
-  RETURN_IF_ERROR(conn->Exec(kBegin, "read.begin"));
-  Status status;
+namespace {
+
+const CachedSql kBegin("BEGIN");
+const CachedSql kCommit("COMMIT");
+const CachedSql kRollback("ROLLBACK");
+
+// Runs `fn` in the read transaction open on `conn`.
+Status RunRead(Connection& conn, const TxFn& fn) {
   try {
-    SqliteTx tx(*conn, /*writable=*/false);
-    status = fn(tx);
+    SqliteTx tx(conn, /*writable=*/false);
+    return fn(tx);
   } catch (const std::exception& e) {
     LOG_ERROR("store read function threw " << typeid(e).name());
-    status = InternalError();
   } catch (...) {
     LOG_ERROR("store read function threw a non-standard exception");
-    status = InternalError();
   }
+  return InternalError();
+}
+
+void EndRead(ReadPool::Lease& conn) {
   if (conn->InTransaction() && !conn->Exec(kCommit, "read.commit").ok()) {
     (void)conn->Exec(kRollback, "read.rollback");
   }
   // Defensive: a connection stuck in a transaction would pin an old snapshot forever.
   if (conn->InTransaction()) conn.Discard();
+}
+
+// A scope of Store::ShareReads. Scopes nest per thread (of different stores), innermost first.
+class SharedRead final : public Store::SharedReads {
+ public:
+  explicit SharedRead(const SqliteStore* store);
+  ~SharedRead() override;
+
+  const SqliteStore* const store;
+  SharedRead* const outer;
+  std::optional<ReadPool::Lease> lease;  // from the first Read on
+};
+
+thread_local SharedRead* innermost_shared_read = nullptr;
+
+SharedRead::SharedRead(const SqliteStore* store) : store(store), outer(innermost_shared_read) {
+  innermost_shared_read = this;
+}
+
+SharedRead::~SharedRead() {
+  if (lease.has_value()) EndRead(*lease);
+  innermost_shared_read = outer;
+}
+
+SharedRead* SharedReadOf(const SqliteStore* store) {
+  for (SharedRead* s = innermost_shared_read; s != nullptr; s = s->outer) {
+    if (s->store == store) return s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status SqliteStore::Read(const TxFn& fn) {
+  if (SharedRead* shared = SharedReadOf(this); shared != nullptr) {
+    if (!shared->lease.has_value()) {
+      ASSIGN_OR_RETURN(ReadPool::Lease conn, readers_->Acquire());
+      shared->lease.emplace(std::move(conn));
+    }
+    Connection& conn = **shared->lease;
+    // After an error SQLite may have ended the transaction itself: the next Read starts another.
+    if (!conn.InTransaction()) RETURN_IF_ERROR(conn.Exec(kBegin, "read.begin"));
+    return RunRead(conn, fn);
+  }
+  ASSIGN_OR_RETURN(ReadPool::Lease conn, readers_->Acquire());
+  // One read transaction, so every query of fn sees the same committed snapshot.
+  RETURN_IF_ERROR(conn->Exec(kBegin, "read.begin"));
+  Status status = RunRead(*conn, fn);
+  EndRead(conn);
   return status;
+}
+
+std::unique_ptr<Store::SharedReads> SqliteStore::ShareReads() {
+  if (SharedReadOf(this) != nullptr) return nullptr;
+  return std::make_unique<SharedRead>(this);
 }
 
 void SqliteStore::Write(TxFn fn, DoneFn done) { writer_->Submit(std::move(fn), std::move(done)); }

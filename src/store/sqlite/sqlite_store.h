@@ -93,6 +93,9 @@ class SqliteStore final : public Store {
   // Refuses new writes, commits everything queued, waits for readers in flight, stops the
   // threads and closes every connection. Idempotent, thread-safe; never call it from `done`.
   void Close() override;
+  // See Store. The scope leases a read connection at its first Read and gives it back when it
+  // ends; Close() waits for it like for any reader.
+  std::unique_ptr<SharedReads> ShareReads() override;
 
   // Counters for tests and metrics. Thread-safe.
   SqliteStoreStats stats() const;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <memory>
@@ -526,6 +527,75 @@ TEST_P(SqliteStoreTest, ResetPinFailingLateWritesNothingEvenIfTheCallerGoesOn) {
                     return OkStatus();
                   })
                   .ok());
+}
+
+// Store::ShareReads: the calling thread's reads share one snapshot and one connection until
+// the scope ends; other threads, and this thread afterwards, see what committed meanwhile.
+TEST_P(SqliteStoreTest, SharedReadsSeeOneSnapshotOnOneConnection) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return tx.PutDocument("d", "k", "\"1\""); }).ok());
+  auto read = [&](Store& s) {
+    std::string value;
+    EXPECT_TRUE(s.Read([&](Tx& tx) {
+                   ASSIGN_OR_RETURN(auto doc, tx.GetDocument("d", "k"));
+                   value = doc.value_or("(none)");
+                   return OkStatus();
+                 }).ok());
+    return value;
+  };
+  {
+    auto shared = store->ShareReads();
+    ASSERT_NE(shared, nullptr);
+    EXPECT_EQ(store->ShareReads(), nullptr) << "this thread already shares this store's reads";
+    EXPECT_EQ(read(*store), "\"1\"");
+    // Committed by the writer thread while the scope is open.
+    ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return tx.PutDocument("d", "k", "\"2\""); }).ok());
+    EXPECT_EQ(read(*store), "\"1\"") << "a shared read saw a newer snapshot";
+    std::string other_thread;
+    std::thread([&] { other_thread = read(*store); }).join();
+    EXPECT_EQ(other_thread, "\"2\"");
+    // A failing or throwing function costs its own read only.
+    EXPECT_EQ(store->Read([](Tx&) { return NotFound("x"); }).code(), Code::kNotFound);
+    EXPECT_EQ(store->Read([](Tx&) -> Status { throw std::runtime_error("bug"); }).code(),
+              Code::kInternal);
+    EXPECT_EQ(read(*store), "\"1\"");
+    // The scope's connection plus the other thread's, which went back to the pool.
+    EXPECT_EQ(store->stats().read_connections, 2);
+  }
+  EXPECT_EQ(read(*store), "\"2\"");
+  EXPECT_EQ(store->stats().read_connections, 2) << "the scope's connection was not given back";
+}
+
+// A scope of one store leaves another store's reads alone, and Close() waits for a scope's
+// connection like for any reader.
+TEST_P(SqliteStoreTest, SharedReadsBelongToOneStore) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  TempDir other_dir;
+  auto other = SqliteStore::Open(other_dir.File("other.db"), Opts());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return tx.InsertAccount(MakeAccount("a")); }).ok());
+  auto shared = store->ShareReads();
+  ASSERT_NE(shared, nullptr);
+  EXPECT_TRUE(AccountExists(*store, "a"));
+  EXPECT_FALSE(AccountExists(**other, "a"));
+  ASSERT_TRUE(
+      (*other)->WriteAndWait([](Tx& tx) { return tx.InsertAccount(MakeAccount("a")); }).ok());
+  EXPECT_TRUE(AccountExists(**other, "a")) << "the other store's read used this store's snapshot";
+  auto other_shared = (*other)->ShareReads();
+  EXPECT_NE(other_shared, nullptr);
+  other_shared.reset();
+  std::atomic<bool> closed{false};
+  std::thread closer([&] {
+    store->Close();
+    closed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(closed.load()) << "Close() did not wait for the scope's connection";
+  shared.reset();
+  closer.join();
+  EXPECT_TRUE(closed.load());
 }
 
 INSTANTIATE_TEST_SUITE_P(store, SqliteStoreTest,
