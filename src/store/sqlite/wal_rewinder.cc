@@ -29,6 +29,7 @@ int WalRewinder::OnCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, i
     ++r->rewinds_;
     r->backoff_ = std::chrono::milliseconds(0);
     r->next_attempt_ = {};
+    r->copied_ = 0;
   }
   r->frames_ = frames;
   return SQLITE_OK;
@@ -46,9 +47,17 @@ void WalRewinder::AfterBatch() {
   if (rc == SQLITE_BUSY) return;
   ++attempts_;
   if (rc != SQLITE_OK) LOG_WARN("WAL checkpoint by the writer failed: " << sqlite3_errstr(rc));
-  // Were it enough, the next batch rewinds the WAL and OnCommit clears the back-off.
-  backoff_ =
-      std::min(kMaxBackoff, backoff_.count() == 0 ? std::chrono::milliseconds(1) : backoff_ * 2);
+  // Every frame copied: the next batch rewinds the WAL and OnCommit clears the back-off,
+  // unless a reader that began just before is still on it. That is brief, so try again after
+  // the following batch; with nothing left to copy, an attempt costs no copy and no fsync.
+  if (rc == SQLITE_OK && copied >= wal_frames) return;
+  // Short of the end: a reader pins an older snapshot. If the copy got further than last time,
+  // the readers in the way are passing ones (a busy machine preempts them mid-read): try again
+  // soon. If not, one may stay for long: space the attempts out, each of which may fsync.
+  const bool progressed = copied > copied_;
+  copied_ = copied;
+  backoff_ = progressed || backoff_.count() == 0 ? std::chrono::milliseconds(1)
+                                                 : std::min(kMaxBackoff, backoff_ * 2);
   next_attempt_ = now + backoff_;
 }
 

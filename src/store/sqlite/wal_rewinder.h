@@ -48,6 +48,7 @@ class WalRewinder {
   int64_t frames_ = 0;
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{0};
+  int64_t copied_ = 0;  // frames the last attempt found copied, in this WAL's generation
   int64_t rewinds_ = 0;
   int64_t attempts_ = 0;
 };
