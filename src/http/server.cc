@@ -89,8 +89,8 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& re
 // Beast's parser run on the buffered head and the body read, under the body deadline.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Socket&& socket, std::string remote, const ServerOptions& options,
-          const Handler& handler, Registry& registry)
+  Session(Socket&& socket, std::string remote, const ServerOptions& options, const Handler& handler,
+          Registry& registry)
       : stream_(std::move(socket)),
         options_(options),
         handler_(handler),
@@ -256,14 +256,14 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = keep_alive_ && !closing_ && !response.close;
     auto bytes = std::make_shared<const std::string>(ResponseBytes(response, version_, keep_alive));
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
-    asio::async_write(stream_, asio::buffer(*bytes),
-                      [self = shared_from_this(), bytes, keep_alive](beast::error_code ec,
-                                                                    std::size_t) {
-                        self->busy_ = false;
-                        if (ec) return self->Close();
-                        if (!keep_alive) return self->lingering_ ? self->Linger() : self->Close();
-                        self->Read();
-                      });
+    asio::async_write(
+        stream_, asio::buffer(*bytes),
+        [self = shared_from_this(), bytes, keep_alive](beast::error_code ec, std::size_t) {
+          self->busy_ = false;
+          if (ec) return self->Close();
+          if (!keep_alive) return self->lingering_ ? self->Linger() : self->Close();
+          self->Read();
+        });
   }
 
   // After an error response the client may still be sending (a body we refused). Closing with
@@ -313,14 +313,23 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 class Server::Impl {
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+    return contexts;
+  }
+
  public:
   Impl(ServerOptions options, Handler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
         threads_(options_.threads > 0 ? options_.threads
                                       : std::max(1u, std::thread::hardware_concurrency())),
-        ioc_(threads_),
-        acceptor_(asio::make_strand(ioc_)) {}
+        contexts_(MakeContexts(threads_)),
+        acceptor_(asio::make_strand(*contexts_[0])) {
+    // Until Stop(): a context without connections would otherwise return from run() at once.
+    for (auto& context : contexts_) keep_running_.emplace_back(asio::make_work_guard(*context));
+  }
 
   Status Start() {
     beast::error_code ec;
@@ -346,17 +355,19 @@ class Server::Impl {
 
   void Run() {
     std::vector<std::thread> pool;
-    for (int i = 1; i < threads_; ++i) pool.emplace_back([this] { ioc_.run(); });
-    ioc_.run();
+    for (int i = 1; i < threads_; ++i) pool.emplace_back([this, i] { contexts_[i]->run(); });
+    contexts_[0]->run();
     for (auto& t : pool) t.join();
   }
 
-  void Post(std::function<void()> fn) { asio::post(ioc_, std::move(fn)); }
+  void Post(std::function<void()> fn) { asio::post(*contexts_[0], std::move(fn)); }
 
   void Stop() {
     asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ec;
       acceptor_.close(ec);
+      // Each context's run() now returns once its connections are done.
+      for (auto& guard : keep_running_) guard.reset();
     });
     std::vector<std::shared_ptr<Session>> live;
     {
@@ -371,7 +382,11 @@ class Server::Impl {
 
  private:
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, Socket s) {
+    // Connections go to the threads in turn, and each stays on its thread: its buffers are
+    // allocated and freed there, and no other thread wakes for it.
+    asio::io_context& context = *contexts_[next_context_];
+    next_context_ = (next_context_ + 1) % contexts_.size();
+    acceptor_.async_accept(asio::make_strand(context), [this](beast::error_code ec, Socket s) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) {
         auto peer = s.remote_endpoint(ec);
@@ -392,12 +407,15 @@ class Server::Impl {
   ServerOptions options_;
   Handler handler_;
   int threads_;
-  // Declared before ioc_ so it is destroyed after it: a handler still queued when Run()
+  // Declared before contexts_ so it is destroyed after them: a handler still queued when Run()
   // returns (a Shutdown() posted while a session was closing, say) holds its Session, which
   // the io_context's destructor destroys, and ~Session unregisters itself here. Destroyed
   // first, the registry was used after free (seen under ASan in ServerTest, about 1 run in 150).
   Registry registry_;
-  asio::io_context ioc_;
+  // One per I/O thread, each run by its own thread (concurrency hint 1).
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+  size_t next_context_ = 0;  // the acceptor's strand only
   tcp::acceptor acceptor_;
   tcp::endpoint bound_;
 };

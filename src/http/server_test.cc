@@ -12,6 +12,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,10 @@ class ServerTest : public ::testing::Test {
     server_ = std::make_unique<Server>(options, [this](Request req, Responder respond) {
       Response r;
       r.body = req.method + " " + req.target + " " + req.body;
+      if (req.target == "/thread") {
+        r.body = std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id()));
+        return respond(std::move(r));
+      }
       if (req.target == "/slow") {
         // Answer from another thread, later, as the store's commit thread does. Joined in
         // TearDown: like the store's threads in chimed, it must let go of its responder (and so
@@ -153,6 +158,28 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(r1->body, "GET /slow ");
   EXPECT_EQ(r2->body, "POST /two abc");
   EXPECT_EQ(r3->body, "POST /three xy");
+}
+
+// Each connection stays on one I/O thread, and connections are spread over the threads.
+TEST_F(ServerTest, ConnectionsTakeTurnsOverTheThreadsAndStayOnTheirs) {
+  StartServer({});  // two threads
+  auto threads_of = [&](RawClient& c) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 5; ++i) {
+      c.Send("GET /thread HTTP/1.1\r\nHost: a\r\n\r\n");
+      auto r = c.ReadResponse();
+      EXPECT_TRUE(r.has_value());
+      if (r) seen.insert(r->body);
+    }
+    return seen;
+  };
+  RawClient first(port_);
+  RawClient second(port_);
+  const auto on_first = threads_of(first);
+  const auto on_second = threads_of(second);
+  ASSERT_EQ(on_first.size(), 1u);
+  ASSERT_EQ(on_second.size(), 1u);
+  EXPECT_NE(*on_first.begin(), *on_second.begin());
 }
 
 TEST_F(ServerTest, BrokenFramingIsAnswered400AndClosed) {
