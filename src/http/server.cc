@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -27,12 +26,14 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
-// Each connection runs on its own strand, named by its concrete type: beast::tcp_stream's
-// type-erased any_io_executor allocated (and reference-counted) a copy of the strand for
-// every asynchronous operation and every handler, a dozen allocations per request.
-using Strand = asio::strand<asio::io_context::executor_type>;
-using Socket = asio::basic_stream_socket<tcp, Strand>;
-using Stream = beast::basic_stream<tcp, Strand>;
+// Each connection runs on the io_context of one I/O thread, which only that thread runs: its
+// handlers never run concurrently, so it needs no strand. The executor is named by its concrete
+// type: beast::tcp_stream's type-erased any_io_executor allocated (and reference-counted) a
+// copy of it for every asynchronous operation and every handler, a dozen allocations per
+// request.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor>;
 
 class Session;
 
@@ -326,7 +327,7 @@ class Server::Impl {
         threads_(options_.threads > 0 ? options_.threads
                                       : std::max(1u, std::thread::hardware_concurrency())),
         contexts_(MakeContexts(threads_)),
-        acceptor_(asio::make_strand(*contexts_[0])) {
+        acceptor_(contexts_[0]->get_executor()) {
     // Until Stop(): a context without connections would otherwise return from run() at once.
     for (auto& context : contexts_) keep_running_.emplace_back(asio::make_work_guard(*context));
   }
@@ -386,7 +387,7 @@ class Server::Impl {
     // allocated and freed there, and no other thread wakes for it.
     asio::io_context& context = *contexts_[next_context_];
     next_context_ = (next_context_ + 1) % contexts_.size();
-    acceptor_.async_accept(asio::make_strand(context), [this](beast::error_code ec, Socket s) {
+    acceptor_.async_accept(context.get_executor(), [this](beast::error_code ec, Socket s) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) {
         auto peer = s.remote_endpoint(ec);
@@ -415,7 +416,7 @@ class Server::Impl {
   // One per I/O thread, each run by its own thread (concurrency hint 1).
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
-  size_t next_context_ = 0;  // the acceptor's strand only
+  size_t next_context_ = 0;  // the acceptor's thread only
   tcp::acceptor acceptor_;
   tcp::endpoint bound_;
 };
