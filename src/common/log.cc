@@ -2,7 +2,10 @@
 
 #include <atomic>
 #include <climits>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/time_format.h"
@@ -12,11 +15,16 @@ namespace {
 std::atomic<Level> g_level{Level::kInfo};
 const char* Name(Level l) {
   switch (l) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: return "off";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      return "off";
   }
   return "?";
 }
@@ -62,6 +70,34 @@ void AppendTimestamp(std::string& out, int64_t now_ms) {
 
 }  // namespace
 
+namespace {
+
+constexpr size_t kFlushBytes = 64 << 10;
+
+// The buffer of StartBuffering(). Never destroyed: a thread may still log while the process
+// exits.
+struct Buffer {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::string pending;  // whole lines
+  bool on = false;
+  std::thread flusher;
+};
+
+Buffer& TheBuffer() {
+  static Buffer* buffer = new Buffer();
+  return *buffer;
+}
+std::atomic<bool> g_buffering{false};
+
+// Under the buffer's lock, so that lines reach stderr in the order they were logged. One fwrite
+// per call: concurrent writers never interleave within a line.
+void WriteOut(std::string_view bytes) {
+  if (!bytes.empty()) std::fwrite(bytes.data(), 1, bytes.size(), stderr);
+}
+
+}  // namespace
+
 void Write(Level level, std::string_view message) {
   std::string line;
   line.reserve(32 + message.size());
@@ -71,8 +107,47 @@ void Write(Level level, std::string_view message) {
   line += ' ';
   line += message;
   line += '\n';
-  // One fwrite per line so concurrent threads never interleave within a line.
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  if (!g_buffering.load(std::memory_order_acquire)) return WriteOut(line);
+  Buffer& b = TheBuffer();
+  std::lock_guard lock(b.mu);
+  if (!b.on) return WriteOut(line);  // buffering stopped after the check above
+  b.pending += line;
+  if (level >= Level::kWarn || b.pending.size() >= kFlushBytes) {
+    WriteOut(b.pending);
+    b.pending.clear();
+  }
+}
+
+void StartBuffering(std::chrono::milliseconds interval) {
+  Buffer& b = TheBuffer();
+  {
+    std::lock_guard lock(b.mu);
+    if (b.on) return;
+    b.on = true;
+  }
+  b.flusher = std::thread([&b, interval] {
+    std::unique_lock lock(b.mu);
+    while (b.on) {
+      b.cv.wait_for(lock, interval);
+      WriteOut(b.pending);
+      b.pending.clear();
+    }
+  });
+  g_buffering.store(true, std::memory_order_release);
+}
+
+void StopBuffering() {
+  Buffer& b = TheBuffer();
+  g_buffering.store(false, std::memory_order_release);
+  {
+    std::lock_guard lock(b.mu);
+    if (!b.on) return;
+    b.on = false;
+    WriteOut(b.pending);
+    b.pending.clear();
+  }
+  b.cv.notify_all();
+  if (b.flusher.joinable()) b.flusher.join();
 }
 
 }  // namespace chime::log

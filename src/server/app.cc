@@ -90,6 +90,10 @@ int RunServer(const ServerConfig& config) {
   }
 
   sigset_t signals = BlockShutdownSignals();
+  // Request lines reach stderr at most 100 ms late, warnings and errors at once, all on exit.
+  // After the signals are blocked: the flusher thread inherits the mask, so SIGTERM reaches
+  // the waiter below and never kills the process through this thread.
+  log::Buffering log_buffering(std::chrono::milliseconds(100));
 
   auto store = OpenStore(config);
   if (!store.ok()) {
