@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -356,7 +357,17 @@ class Server::Impl {
 
   void Run() {
     std::vector<std::thread> pool;
-    for (int i = 1; i < threads_; ++i) pool.emplace_back([this, i] { contexts_[i]->run(); });
+    std::atomic<int> others_running{threads_ - 1};
+    for (int i = 1; i < threads_; ++i) {
+      pool.emplace_back([this, i, &others_running] {
+        contexts_[i]->run();
+        // The first context, which runs Post()'s work (admission control starting a queued
+        // request of any connection), stops last: only once no other context needs it.
+        if (--others_running == 0) {
+          asio::post(*contexts_[0], [this] { keep_running_[0].reset(); });
+        }
+      });
+    }
     contexts_[0]->run();
     for (auto& t : pool) t.join();
   }
@@ -367,8 +378,10 @@ class Server::Impl {
     asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ec;
       acceptor_.close(ec);
-      // Each context's run() now returns once its connections are done.
-      for (auto& guard : keep_running_) guard.reset();
+      // Each other context's run() now returns once its connections are done; the first
+      // one's after theirs (Run()).
+      for (size_t i = 1; i < keep_running_.size(); ++i) keep_running_[i].reset();
+      if (keep_running_.size() == 1) keep_running_[0].reset();
     });
     std::vector<std::shared_ptr<Session>> live;
     {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -105,6 +106,17 @@ class ServerTest : public ::testing::Test {
     server_ = std::make_unique<Server>(options, [this](Request req, Responder respond) {
       Response r;
       r.body = req.method + " " + req.target + " " + req.body;
+      if (req.target == "/via-post") {
+        // Answered later through Server::Post from another thread, as admission control starts
+        // a queued request.
+        handled_.set_value();
+        std::lock_guard lock(answerers_mu_);
+        answerers_.emplace_back([this, r, respond]() mutable {
+          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          server_->Post([r, respond]() mutable { respond(std::move(r)); });
+        });
+        return;
+      }
       if (req.target == "/thread") {
         r.body = std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id()));
         return respond(std::move(r));
@@ -142,6 +154,7 @@ class ServerTest : public ::testing::Test {
   std::mutex answerers_mu_;
   std::vector<std::thread> answerers_;  // guarded by answerers_mu_
   uint16_t port_ = 0;
+  std::promise<void> handled_;
 };
 
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
@@ -180,6 +193,26 @@ TEST_F(ServerTest, ConnectionsTakeTurnsOverTheThreadsAndStayOnTheirs) {
   ASSERT_EQ(on_first.size(), 1u);
   ASSERT_EQ(on_second.size(), 1u);
   EXPECT_NE(*on_first.begin(), *on_second.begin());
+}
+
+// Stop() while a request on the second I/O thread waits for work posted to the first one (the
+// first has only an idle connection): the first thread keeps running until the others are done,
+// so the request is answered and Run() returns.
+TEST_F(ServerTest, StopWaitsForWorkPostedToTheFirstThread) {
+  StartServer({});
+  RawClient idle(port_);  // accepted onto the first thread
+  ASSERT_TRUE(idle.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  RawClient busy(port_);  // onto the second
+  busy.Send("GET /via-post HTTP/1.1\r\nHost: a\r\n\r\n");
+  handled_.get_future().wait();
+  server_->Stop();
+  auto r = busy.ReadResponse();
+  ASSERT_TRUE(r.has_value()) << "the request was never answered";
+  EXPECT_EQ(r->body, "GET /via-post ");
+  auto finished = std::async(std::launch::async, [this] { runner_.join(); });
+  ASSERT_EQ(finished.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "Run() did not return after Stop()";
 }
 
 TEST_F(ServerTest, BrokenFramingIsAnswered400AndClosed) {
