@@ -184,4 +184,12 @@ int64_t Connection::Changes() const { return sqlite3_changes64(db_.get()); }
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
 
+StatusOr<int64_t> Connection::DataVersion() {
+  static const CachedSql kSql("PRAGMA data_version");
+  ASSIGN_OR_RETURN(StmtLease stmt, Prepare(kSql, "data_version"));
+  int rc = stmt->Step();
+  if (rc != SQLITE_ROW) return Error(rc, "data_version");
+  return stmt->Int(0);
+}
+
 }  // namespace chime::store::sqlite

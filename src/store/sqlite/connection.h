@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/sqlite/key_row_cache.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -140,6 +141,12 @@ class Connection {
 
   sqlite3* raw() const { return db_.get(); }
 
+  // PRAGMA data_version: changes when another connection has committed. Starts the read
+  // transaction if none is open yet (inside BEGIN, that fixes the snapshot).
+  StatusOr<int64_t> DataVersion();
+  // This connection's access-key rows (see key_row_cache.h); read connections only.
+  KeyRowCache& key_rows() { return key_rows_; }
+
  private:
   struct Closer {
     void operator()(sqlite3* db) const;
@@ -159,6 +166,7 @@ class Connection {
   std::unordered_map<std::string, std::unique_ptr<Stmt>, SqlHash, std::equal_to<>> cache_;
   // Statements of CachedSql texts, indexed by slot (null until first used here).
   std::vector<std::unique_ptr<Stmt>> by_slot_;
+  KeyRowCache key_rows_;
 };
 
 }  // namespace chime::store::sqlite

@@ -22,6 +22,7 @@
 #include "common/testing/scripted_random.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_error.h"
+#include "store/sqlite/sqlite_tx.h"
 #include "store/sqlite/test_temp_dir.h"
 
 namespace chime::store::sqlite {
@@ -596,6 +597,78 @@ TEST_P(SqliteStoreTest, SharedReadsBelongToOneStore) {
   shared.reset();
   closer.join();
   EXPECT_TRUE(closed.load());
+}
+
+// A read connection reuses an access-key row while nothing is committed (key_row_cache.h),
+// and sees every change at once, including one made by another process (`chimed keys`).
+TEST_P(SqliteStoreTest, AccessKeyRowsAreReusedOnlyWhileNothingChanged) {
+  SqliteStore::Options o = Opts();
+  o.max_read_connections = 1;  // every Read on the same connection, and so the same cache
+  auto store = OpenStore(o);
+  ASSERT_NE(store, nullptr);
+  AccessKeyRecord key;
+  key.access_key_id = "AKIAEXAMPLEKEY000001";
+  key.name = "k";
+  key.encrypted_secret = "sealed";
+  key.policy_json = "{}";
+  ASSERT_TRUE(store->WriteAndWait([&](Tx& tx) { return tx.InsertAccessKey(key); }).ok());
+  auto read_key = [&]() -> StatusOr<AccessKeyRecord> {
+    StatusOr<AccessKeyRecord> got = NotFound("unread");
+    Status s = store->Read([&](Tx& tx) {
+      got = tx.GetAccessKey(key.access_key_id);
+      return OkStatus();
+    });
+    if (!s.ok()) return s;
+    return got;
+  };
+  // How often the connection ran the key's SELECT: the cache's hits are the runs it saved.
+  auto selects = [&]() {
+    int runs = -1;
+    EXPECT_TRUE(store
+                    ->Read([&](Tx& tx) {
+                      sqlite3* db = static_cast<SqliteTx&>(tx).connection().raw();
+                      runs = 0;
+                      for (sqlite3_stmt* st = sqlite3_next_stmt(db, nullptr); st != nullptr;
+                           st = sqlite3_next_stmt(db, st)) {
+                        if (std::string(sqlite3_sql(st)).find("FROM access_keys WHERE") !=
+                            std::string::npos) {
+                          runs += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0);
+                        }
+                      }
+                      return OkStatus();
+                    })
+                    .ok());
+    return runs;
+  };
+  ASSERT_TRUE(read_key().ok());
+  const int first = selects();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(read_key().ok());
+  EXPECT_EQ(selects(), first) << "an unchanged key was read from the table again";
+
+  // Another process disables the key: the next read sees it.
+  {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(other, "UPDATE access_keys SET enabled = 0", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(other);
+  }
+  auto disabled = read_key();
+  ASSERT_TRUE(disabled.ok()) << disabled.status().ToString();
+  EXPECT_FALSE(disabled->enabled);
+  // A commit of this store's writer that touches another table also makes it read again.
+  const int before_write = selects();
+  ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return tx.PutDocument("d", "k", "1"); }).ok());
+  ASSERT_TRUE(read_key().ok());
+  EXPECT_EQ(selects(), before_write + 1);
+  // Deleted by another process: gone at once.
+  {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(other, "DELETE FROM access_keys", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(other);
+  }
+  EXPECT_EQ(read_key().status().code(), Code::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(store, SqliteStoreTest,

@@ -26,6 +26,8 @@ class SqliteTx final : public Tx {
  public:
   // `writable` false makes every write method fail with kInternal (a Read callback wrote).
   SqliteTx(Connection& conn, bool writable) : conn_(conn), writable_(writable) {}
+  // The connection this transaction runs on (tests inspect its statements).
+  Connection& connection() const { return conn_; }
 
   StatusOr<model::Account> GetAccount(const std::string& account_id) override;
   StatusOr<Page<model::Account>> ListAccounts(const AccountQuery& query) override;

@@ -59,13 +59,23 @@ StatusOr<int64_t> SqliteTx::CountPinResetAudits(const std::string& account_id,
 }
 
 StatusOr<AccessKeyRecord> SqliteTx::GetAccessKey(const std::string& access_key_id) {
+  // A read connection reuses the row while nothing has been committed (key_row_cache.h).
+  int64_t version = -1;
+  if (!writable_) {
+    ASSIGN_OR_RETURN(version, conn_.DataVersion());
+    if (const AccessKeyRecord* cached = conn_.key_rows().Find(version, access_key_id)) {
+      return *cached;
+    }
+  }
   static const CachedSql kSql(std::string("SELECT ") + kAccessKeyColumns +
                               " FROM access_keys WHERE access_key_id = ?1");
   ASSIGN_OR_RETURN(StmtLease stmt, conn_.Prepare(kSql, "access_keys.get"));
   stmt->BindTextNoCopy(1, access_key_id);  // outlives the lease
   ASSIGN_OR_RETURN(bool row, StepRow(*stmt, "access_keys.get"));
   if (!row) return NotFound("The access key " + access_key_id + " does not exist.");
-  return ReadAccessKey(*stmt);
+  AccessKeyRecord key = ReadAccessKey(*stmt);
+  if (!writable_) conn_.key_rows().Put(version, key);
+  return key;
 }
 
 StatusOr<std::vector<AccessKeyRecord>> SqliteTx::ListAccessKeys() {
