@@ -301,6 +301,31 @@ TEST_F(PgStoreTest, ReadsReuseOneConnectionAndSurviveItsDeath) {
   EXPECT_EQ(store->stats().read_connections, 1);
 }
 
+// During a failover a read can lose its connection and find no server to replace it with: it
+// fails with kUnavailable, never touching the lost connection again (the pool has closed it;
+// under ASan this was a use after free), and reads work again once a server is back.
+TEST_F(PgStoreTest, AReadThatLosesItsConnectionAndFindsNoOtherFailsCleanly) {
+  PgStoreOptions options;
+  options.max_read_connections = 1;
+  options.connect_timeout_s = 1;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return Increment(tx, "c"); }).ok());
+  ASSERT_EQ(Counter(*store, "c"), 1);
+  const std::string db = Sql(url_, "SELECT current_database()");
+  const std::string admin = PgTestServer::Get().UrlFor("postgres");
+  // No new connection to the database succeeds; the established ones die.
+  Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS false");
+  Sql(admin,
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name = 'chimed'");
+  Status lost = store->Read([](Tx& tx) { return tx.GetDocument("counter", "c").status(); });
+  EXPECT_EQ(lost.code(), Code::kUnavailable) << lost.ToString();
+  // Back: the next read connects afresh.
+  Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS true");
+  EXPECT_EQ(Counter(*store, "c"), 1);
+}
+
 TEST_F(PgStoreTest, ManyInstancesStartingTogetherMigrateOnce) {
   std::vector<std::future<StatusOr<std::unique_ptr<PgStore>>>> opening;
   for (int i = 0; i < 4; ++i) {

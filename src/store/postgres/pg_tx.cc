@@ -17,7 +17,8 @@ StatusOr<PgResult> PgTx::Run(std::string_view sql, const Params& params, std::st
   auto result = begin_.has_value() ? BeginWith(sql, params, op) : conn_->Query(sql, params, op);
   if (!result.ok()) {
     health_.failed = true;
-    health_.failure = conn_->last_failure();
+    // No connection left: BeginWith's replacement found no server (the lost one is gone).
+    health_.failure = conn_ != nullptr ? conn_->last_failure() : Failure::kConnection;
     health_.status = result.status();
   }
   return result;
@@ -31,9 +32,11 @@ StatusOr<PgResult> PgTx::BeginWith(std::string_view sql, const Params& params,
   if (result.ok() || conn_->last_failure() != Failure::kConnection || !begin.replace) {
     return result;
   }
+  // replace() gives the lost connection back to the pool, which closes it: from here on conn_
+  // is either the fresh connection or null, never the closed one.
   PgConnection* fresh = begin.replace();
-  if (fresh == nullptr) return result;
   conn_ = fresh;
+  if (fresh == nullptr) return result;
   return conn_->BeginAndQuery(begin.sql, sql, params, op);
 }
 

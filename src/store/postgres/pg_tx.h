@@ -123,7 +123,9 @@ class PgTx final : public Tx {
   // The first statement of a deferred-begin transaction (see DeferredBegin).
   StatusOr<PgResult> BeginWith(std::string_view sql, const Params& params, std::string_view op);
 
-  PgConnection* conn_;  // replaced only by DeferredBegin::replace
+  // Replaced only by DeferredBegin::replace; null once that found no server (every later
+  // statement then fails before touching it, since the first failure is remembered).
+  PgConnection* conn_;
   bool writable_;
   std::optional<DeferredBegin> begin_;  // set until the deferred BEGIN has been sent
   TxHealth health_;
