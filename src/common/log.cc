@@ -68,10 +68,6 @@ void AppendTimestamp(std::string& out, int64_t now_ms) {
   out += 'Z';
 }
 
-}  // namespace
-
-namespace {
-
 constexpr size_t kFlushBytes = 64 << 10;
 
 // The buffer of StartBuffering(). Never destroyed: a thread may still log while the process

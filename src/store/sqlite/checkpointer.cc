@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <cstdlib>
-
 namespace chime::store::sqlite {
 namespace {
 
@@ -13,8 +11,11 @@ constexpr std::chrono::milliseconds kHurriedGap(5);
 }  // namespace
 
 Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval,
-                           int64_t hurry_bytes)
-    : conn_(std::move(conn)), interval_(interval), hurry_bytes_(hurry_bytes) {
+                           int64_t hurry_bytes, int64_t page_size)
+    : conn_(std::move(conn)),
+      interval_(interval),
+      hurry_bytes_(hurry_bytes),
+      page_size_(page_size) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -43,16 +44,13 @@ bool Checkpointer::CheckpointOnce() {
   // A failure (SQLITE_BUSY: the writer or chimectl holds the checkpoint lock) is simply retried
   // next round: a checkpoint is housekeeping, and the last connection to close checkpoints
   // everything anyway. Errors are logged by the connection.
-  if (page_size_ == 0) {
+  if (!has_read_) {
     // A connection learns that the database is in WAL mode only when it first reads it; until
-    // then sqlite3_wal_checkpoint_v2 does nothing. The page size is fixed for the database's
-    // life, so it is read once, here.
+    // then sqlite3_wal_checkpoint_v2 does nothing.
     if (!conn_->QueryText("SELECT count(*) FROM sqlite_schema", "checkpointer.open").ok()) {
       return false;
     }
-    auto text = conn_->QueryText("PRAGMA main.page_size", "checkpointer.page_size");
-    if (!text.ok()) return false;
-    page_size_ = std::strtoll(text->c_str(), nullptr, 10);
+    has_read_ = true;
   }
   // wal_frames: frames in the WAL; copied: of them, now in the database file.
   int wal_frames = 0, copied = 0;

@@ -24,9 +24,9 @@ namespace chime::store::sqlite {
 class Checkpointer {
  public:
   // Starts the thread; it checkpoints every `interval`, and more often while the WAL holds more
-  // than `hurry_bytes` (0: never).
+  // than `hurry_bytes` (0: never) of pages of `page_size` bytes.
   Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval,
-               int64_t hurry_bytes);
+               int64_t hurry_bytes, int64_t page_size);
   ~Checkpointer() { Stop(); }
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
@@ -44,7 +44,8 @@ class Checkpointer {
   std::unique_ptr<Connection> conn_;
   const std::chrono::milliseconds interval_;
   const int64_t hurry_bytes_;
-  int64_t page_size_ = 0;  // thread_ only; read on the first round
+  const int64_t page_size_;
+  bool has_read_ = false;  // thread_ only
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -26,7 +26,11 @@ int64_t RoundsUnderSustainedWrites(const std::string& path, int64_t hurry_bytes)
   auto conn = Connection::Open(path, 5000);
   EXPECT_TRUE(conn.ok());
   if (!conn.ok()) return -1;
-  Checkpointer checkpointer(std::move(*conn), std::chrono::milliseconds(500), hurry_bytes);
+  auto page_size = (*writer)->QueryText("PRAGMA page_size", "test.page_size");
+  EXPECT_TRUE(page_size.ok());
+  if (!page_size.ok()) return -1;
+  Checkpointer checkpointer(std::move(*conn), std::chrono::milliseconds(500), hurry_bytes,
+                            std::stoll(*page_size));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
   while (std::chrono::steady_clock::now() < deadline) {
     // Random content: every insert adds frames to the WAL.

@@ -102,6 +102,9 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   DisableMemoryStatistics();
   RETURN_IF_ERROR(CreateOwnerOnly(path));
   ASSIGN_OR_RETURN(auto writer_conn, OpenWriter(path, options));
+  // Fixed for the database's life (an existing file keeps the size it was created with).
+  ASSIGN_OR_RETURN(std::string page_text, writer_conn->QueryText("PRAGMA page_size", "open.page"));
+  const int64_t page_size = std::strtoll(page_text.c_str(), nullptr, 10);
   std::unique_ptr<Checkpointer> checkpointer;
   if (options.checkpoint_interval_ms > 0) {
     ASSIGN_OR_RETURN(auto conn, Connection::Open(path, options.busy_timeout_ms));
@@ -109,17 +112,13 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
     // copy when it starts the WAL over.
     checkpointer = std::make_unique<Checkpointer>(
         std::move(conn), std::chrono::milliseconds(options.checkpoint_interval_ms),
-        options.wal_limit_bytes / 4 * 3);
+        options.wal_limit_bytes / 4 * 3, page_size);
   }
   auto readers =
       std::make_unique<ReadPool>(path, options.max_read_connections, options.busy_timeout_ms);
   std::unique_ptr<WalRewinder> rewinder;
   if (options.checkpoint_interval_ms > 0 && options.wal_limit_bytes > 0) {
-    // Fixed for the database's life (an existing file keeps the size it was created with).
-    ASSIGN_OR_RETURN(std::string page_size,
-                     writer_conn->QueryText("PRAGMA page_size", "open.page"));
-    rewinder = std::make_unique<WalRewinder>(*writer_conn, options.wal_limit_bytes,
-                                             std::strtoll(page_size.c_str(), nullptr, 10));
+    rewinder = std::make_unique<WalRewinder>(*writer_conn, options.wal_limit_bytes, page_size);
   }
   auto writer = std::make_unique<GroupCommitWriter>(std::move(writer_conn), options.max_batch,
                                                     std::move(rewinder));
