@@ -6,23 +6,11 @@
 
 namespace chime::auth {
 
-StatusOr<std::optional<store::AccessKeyRecord>> KeyResolver::ReadRecord(const std::string& id) {
-  std::optional<store::AccessKeyRecord> found;
-  Status s = store_.Read([&](store::Tx& tx) -> Status {
-    auto rec = tx.GetAccessKey(id);
-    if (rec.ok()) {
-      found = std::move(*rec);
-      return OkStatus();
-    }
-    return rec.status().code() == Code::kNotFound ? OkStatus() : rec.status();
-  });
-  if (!s.ok()) return Unavailable("The credential store is unavailable; retry later.");
-  return found;
-}
-
 StatusOr<std::optional<ResolvedKey>> KeyResolver::Find(std::string_view access_key_id) {
   const std::string id(access_key_id);
-  ASSIGN_OR_RETURN(std::optional<store::AccessKeyRecord> rec, ReadRecord(id));
+  auto read = store_.ReadAccessKey(id);
+  if (!read.ok()) return Unavailable("The credential store is unavailable; retry later.");
+  std::optional<store::AccessKeyRecord>& rec = *read;
   if (!rec || !rec->enabled) {
     std::lock_guard lock(mu_);
     cache_.erase(id);  // deleted or disabled: drop the decrypted secret from memory

@@ -58,8 +58,6 @@ class KeyResolver {
     ResolvedKey key;
   };
 
-  StatusOr<std::optional<store::AccessKeyRecord>> ReadRecord(const std::string& id);
-
   store::Store& store_;
   const SecretBox& box_;
   const Clock& clock_;

@@ -32,6 +32,10 @@ StatusOr<std::string> AllocatePin(RandomSource& random,
     ASSIGN_OR_RETURN(bool in_use, taken(pin));
     if (!in_use) return pin;
   }
+  return PinAllocationFailed();
+}
+
+Status PinAllocationFailed() {
   return Unavailable("Could not allocate a unique personal meeting PIN; try again later.");
 }
 

@@ -30,4 +30,7 @@ StatusOr<std::string> AllocatePin(RandomSource& random,
                                   const std::function<StatusOr<bool>(const std::string&)>& taken,
                                   std::string_view previous_pin, int max_attempts = 64);
 
+// AllocatePin's error after `max_attempts` collisions, for stores that draw candidates themselves.
+Status PinAllocationFailed();
+
 }  // namespace chime::model

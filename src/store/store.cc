@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <future>
+#include <memory>
 
 #include "model/lifecycle.h"
 #include "model/pin.h"
@@ -15,12 +16,41 @@ StatusOr<model::User> Tx::ResetPin(const PinResetAudit& audit, RandomSource& ran
   const std::string previous = user.personal_pin;
   ASSIGN_OR_RETURN(user.personal_pin,
                    model::AllocatePin(
-                       random, [this](const std::string& pin) { return PinTaken(pin); },
-                       previous, max_attempts));
+                       random, [this](const std::string& pin) { return PinTaken(pin); }, previous,
+                       max_attempts));
   RETURN_IF_ERROR(RetirePin(previous, audit.at_ms));
   RETURN_IF_ERROR(UpdateUser(user));
   RETURN_IF_ERROR(InsertPinResetAudit(audit));
   return user;
+}
+
+void Store::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done) {
+  auto user = std::make_shared<std::optional<model::User>>();
+  Write(
+      [audit = std::move(audit), &random, user](Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(*user, tx.ResetPin(audit, random));
+        return OkStatus();
+      },
+      [user, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(std::move(status));
+        done(std::move(user->value()));
+      });
+}
+
+StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string& access_key_id) {
+  auto record = tx.GetAccessKey(access_key_id);
+  if (record.ok()) return std::optional<AccessKeyRecord>(std::move(*record));
+  if (record.status().code() == Code::kNotFound) return std::optional<AccessKeyRecord>();
+  return record.status();
+}
+
+StatusOr<std::optional<AccessKeyRecord>> Store::ReadAccessKey(const std::string& access_key_id) {
+  std::optional<AccessKeyRecord> found;
+  RETURN_IF_ERROR(Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(found, FindAccessKey(tx, access_key_id));
+    return OkStatus();
+  }));
+  return found;
 }
 
 Status Store::WriteAndWait(TxFn fn) {

@@ -173,8 +173,12 @@ class Tx {
   virtual StatusOr<RowCounts> CountRows() = 0;
 };
 
+// Tx::GetAccessKey, with an absent key as nullopt rather than kNotFound.
+StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string& access_key_id);
+
 using TxFn = std::function<Status(Tx&)>;
 using DoneFn = std::function<void(Status)>;
+using UserDoneFn = std::function<void(StatusOr<model::User>)>;
 
 class Store {
  public:
@@ -197,6 +201,17 @@ class Store {
 
   // Write and wait: for tools and tests, never for I/O threads.
   Status WriteAndWait(TxFn fn);
+
+  // ResetPersonalPIN's write (Tx::ResetPin with `random`), queued as Write queues a function:
+  // `done` gets the user as stored once the reset committed, or Tx::ResetPin's error, with
+  // Write's guarantees. `random` must outlive the call of `done`. The default is a Write; an
+  // engine that can run several queued resets as one statement overrides it (PostgreSQL).
+  virtual void ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done);
+
+  // An access key as stored, read by itself (Tx::GetAccessKey; nullopt when absent): what the
+  // SigV4 gate reads for every signed request. The default is a Read (so it joins a ShareReads
+  // scope); an engine where a transaction costs round trips reads the one row without one.
+  virtual StatusOr<std::optional<AccessKeyRecord>> ReadAccessKey(const std::string& access_key_id);
 
   // While the returned object lives, this store's Reads on the calling thread share one read
   // transaction: one snapshot, one connection. For a request that reads more than once (its

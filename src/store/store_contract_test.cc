@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -422,9 +423,9 @@ class ResetPinTest : public StoreContractTest {
     std::optional<User> out;
     Status s = Write([&](Tx& tx) -> Status {
       chime::testing::ScriptedRandom random(script);  // fresh per run: a store may retry fn
-      ASSIGN_OR_RETURN(User u, tx.ResetPin(PinResetAudit{"req-1", "AKIAEXAMPLE", account_id,
-                                                         user_id, 42},
-                                           random, max_attempts));
+      ASSIGN_OR_RETURN(User u,
+                       tx.ResetPin(PinResetAudit{"req-1", "AKIAEXAMPLE", account_id, user_id, 42},
+                                   random, max_attempts));
       out = std::move(u);
       return OkStatus();
     });
@@ -530,6 +531,66 @@ TEST_P(ResetPinTest, ResetInsideReadFailsWithInternal) {
                   .ok());
   EXPECT_EQ(got.status().code(), Code::kInternal);
   EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, "1111122222");
+}
+
+// Store::ResetPin: resets queued together (an engine may run them as one statement), each with
+// its own outcome. Several resets of one user all succeed, with distinct PINs; the one stored is
+// one of them and every other is retired, so no PIN handed out can be issued again.
+TEST_P(ResetPinTest, QueuedResetsEachGetTheirOwnOutcome) {
+  User invited = MakeBareUser("acc-1", "u-3", "c@example.com");  // Unregistered, no PIN
+  ASSERT_TRUE(AddUser(invited).ok());
+  struct Queued {
+    std::string account_id, user_id;
+    std::promise<StatusOr<User>> result;
+  };
+  std::vector<std::unique_ptr<Queued>> queued;
+  for (auto [account_id, user_id] :
+       std::vector<std::pair<std::string, std::string>>{{"acc-1", "u-1"},
+                                                        {"acc-1", "u-2"},
+                                                        {"acc-1", "u-1"},
+                                                        {"acc-1", "u-9"},
+                                                        {"acc-1", "u-3"},
+                                                        {"acc-2", "u-2"},
+                                                        {"acc-1", "u-1"}}) {
+    queued.push_back(std::make_unique<Queued>(Queued{account_id, user_id, {}}));
+  }
+  for (size_t i = 0; i < queued.size(); ++i) {
+    Queued* q = queued[i].get();
+    store_->ResetPin(PinResetAudit{"req-" + std::to_string(i), "AKIAEXAMPLE", q->account_id,
+                                   q->user_id, 100 + static_cast<int64_t>(i)},
+                     CryptoRandom::Get(),
+                     [q](StatusOr<User> got) { q->result.set_value(std::move(got)); });
+  }
+  std::vector<StatusOr<User>> got;
+  for (auto& q : queued) got.push_back(q->result.get_future().get());
+  EXPECT_EQ(got[3].status().code(), Code::kNotFound);         // no such user
+  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);  // invited, no PIN yet
+  EXPECT_EQ(got[5].status().code(), Code::kNotFound);         // u-2 is not acc-2's
+  std::set<std::string> issued;
+  std::set<std::string> u1_pins;
+  for (int i : {0, 1, 2, 6}) {
+    ASSERT_TRUE(got[i].ok()) << i << ": " << got[i].status().ToString();
+    EXPECT_EQ(got[i]->user_id, queued[i]->user_id);
+    EXPECT_EQ(got[i]->primary_email, i == 1 ? "b@example.com" : "a@example.com");
+    EXPECT_TRUE(issued.insert(got[i]->personal_pin).second) << "PIN issued twice";
+    if (queued[i]->user_id == "u-1") u1_pins.insert(got[i]->personal_pin);
+  }
+  const std::string stored = GetUser("acc-1", "u-1")->personal_pin;
+  EXPECT_EQ(u1_pins.count(stored), 1u);
+  EXPECT_EQ(GetUser("acc-1", "u-2")->personal_pin, got[1]->personal_pin);
+  auto retired = Get([](Tx& tx) { return tx.ListRetiredPins("", 100); });
+  ASSERT_TRUE(retired.ok());
+  std::set<std::string> retired_pins;
+  for (const auto& r : *retired) retired_pins.insert(r.pin);
+  // The seeded retired PIN, u-1's and u-2's first PINs, and two of u-1's three new ones.
+  EXPECT_EQ(retired_pins.size(), 5u);
+  for (const char* pin : {"1111122222", "2222233333", "3333344444"}) {
+    EXPECT_EQ(retired_pins.count(pin), 1u) << pin;
+  }
+  for (const auto& pin : u1_pins) EXPECT_EQ(retired_pins.count(pin), pin == stored ? 0u : 1u);
+  EXPECT_EQ(Audits("u-1"), 3);
+  EXPECT_EQ(Audits("u-2"), 1);
+  EXPECT_EQ(Audits("u-3"), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -784,6 +845,14 @@ TEST_P(StoreContractTest, AccessKeysRoundTripUpdateAndDelete) {
   EXPECT_EQ(Write([](Tx& tx) { return tx.UpdateAccessKey(MakeKey("AKIANONE")); }).code(),
             Code::kNotFound);
 
+  // Store::ReadAccessKey: the same row read by itself, and nullopt for an absent key.
+  auto read = store_->ReadAccessKey("AKIAFULL");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_TRUE(read->has_value());
+  ExpectKeyEq(full, **read);
+  read = store_->ReadAccessKey("AKIANONE");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->has_value());
   ASSERT_TRUE(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIAFULL"); }).ok());
   EXPECT_EQ(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIAFULL"); }).code(), Code::kNotFound);
   EXPECT_EQ(Get([](Tx& tx) { return tx.ListAccessKeys(); })->size(), 1u);

@@ -25,12 +25,13 @@ void ResetPersonalPIN(const CallPtr& call) {
 
   store::PinResetAudit audit{call->request_id, call->caller.principal, *account_id, *user_id,
                              call->now_ms};
-  RandomSource* random = call->deps.random;
-  RunWrite(call, 200, [audit = std::move(audit), random](store::Tx& tx, std::string* out) {
-    ASSIGN_OR_RETURN(model::User user, tx.ResetPin(audit, *random));
-    *out = RenderUser(user, /*with_pin=*/true);
-    return OkStatus();
-  });
+  // Through Store::ResetPin rather than a write function, so that an engine can batch resets
+  // (PostgreSQL runs a group of queued resets as one statement).
+  call->deps.store->ResetPin(std::move(audit), *call->deps.random,
+                             [call](StatusOr<model::User> user) {
+                               if (!user.ok()) return call->Fail(user.status());
+                               call->Reply(200, RenderUser(*user, /*with_pin=*/true));
+                             });
 }
 
 }  // namespace chime::api

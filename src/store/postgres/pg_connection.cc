@@ -100,6 +100,24 @@ Params& Params::OptionalInt(const std::optional<int64_t>& value) {
   return value.has_value() ? Int(*value) : Null();
 }
 Params& Params::Bool(bool value) { return Add(value ? "t" : "f", false, 0); }
+
+Params& Params::Array(const std::vector<std::string>& elements) {
+  // Every element quoted, so that no value (empty, NULL, containing a comma or a brace) can
+  // change the array's shape; inside quotes only `"` and `\` need a backslash.
+  std::string literal = "{";
+  for (const std::string& e : elements) {
+    if (literal.size() > 1) literal += ',';
+    literal += '"';
+    for (char c : e) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return Add(literal, false, 0);
+}
+
 Params& Params::Bytes(std::string_view bytes) { return Add(bytes, false, 1); }
 Params& Params::Null() { return Add("", true, 0); }
 

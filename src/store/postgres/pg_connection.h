@@ -68,6 +68,9 @@ class Params {
   Params& OptionalInt(const std::optional<int64_t>& value);
   Params& Bool(bool value);
   Params& Bytes(std::string_view bytes);  // sent in binary, for bytea columns
+  // A one-dimensional array of the elements as text (an array literal); the SQL casts it, as
+  // in `$1::text[]` or `$2::bigint[]`.
+  Params& Array(const std::vector<std::string>& elements);
   Params& Null();
 
   int size() const { return static_cast<int>(values_.size()); }

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.h"
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <typeinfo>
 
@@ -37,10 +38,37 @@ PgStore::PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> reade
 PgStore::~PgStore() { Close(); }
 
 Status PgStore::Read(const TxFn& fn) {
-  // One round trip for a read of one statement (the access key of every signed request): BEGIN
-  // goes out with the first statement, and the COMMIT's answer is collected by the connection's
-  // next user rather than waited for. The snapshot is the transaction's, as before.
-  constexpr char kBegin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  // One round trip for a read of one statement: BEGIN goes out with the first statement, and
+  // the COMMIT's answer is collected by the connection's next user rather than waited for.
+  return RunRead(fn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+StatusOr<std::optional<AccessKeyRecord>> PgStore::ReadAccessKey(const std::string& access_key_id) {
+  std::optional<AccessKeyRecord> found;
+  RETURN_IF_ERROR(RunRead(
+      [&](Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(found, FindAccessKey(tx, access_key_id));
+        return OkStatus();
+      },
+      /*begin=*/""));
+  return found;
+}
+
+void PgStore::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done) {
+  auto job = std::make_shared<PinResetJob>();
+  job->audit = std::move(audit);
+  job->random = &random;
+  writer_->SubmitReset(job, [job, done = std::move(done)](Status status) {
+    if (status.ok() && !job->user.has_value()) {
+      LOG_ERROR("store ResetPin committed without a user");
+      status = InternalError();
+    }
+    if (!status.ok()) return done(std::move(status));
+    done(std::move(*job->user));
+  });
+}
+
+Status PgStore::RunRead(const TxFn& fn, std::string_view begin) {
   std::optional<PgPool::Lease> conn;
   {
     ASSIGN_OR_RETURN(PgPool::Lease lease, readers_->Acquire());
@@ -58,7 +86,7 @@ Status PgStore::Read(const TxFn& fn) {
   bool began = false;
   bool failed = false;
   try {
-    PgTx tx(**conn, DeferredBegin{kBegin, replace});
+    PgTx tx(**conn, DeferredBegin{begin, replace});
     status = fn(tx);
     began = tx.began();
     failed = tx.health().failed;
@@ -75,6 +103,7 @@ Status PgStore::Read(const TxFn& fn) {
   }
   if (!conn.has_value()) return status;  // replace() found no server
   if (!began) return status;             // fn read nothing: no transaction was started
+  if (begin.empty()) return status;      // one statement by itself: nothing to end
   Status end = failed ? (*conn)->Exec("ROLLBACK", "read.end")
                       : (*conn)->SendWithoutWaiting("COMMIT", "read.end");
   if (!end.ok()) conn->Discard();

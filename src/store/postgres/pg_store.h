@@ -12,7 +12,9 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "store/postgres/pg_writer.h"
@@ -50,6 +52,11 @@ class PgStore final : public Store {
   Status Read(const TxFn& fn) override;
   // See Store. `fn` may run more than once (a retried transaction); only one run commits.
   void Write(TxFn fn, DoneFn done) override;
+  // See Store. Resets queued together run as one statement (PgWriter::SubmitReset).
+  void ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done) override;
+  // See Store. One statement outside any transaction: one round trip, and no BEGIN or COMMIT
+  // for PostgreSQL to run.
+  StatusOr<std::optional<AccessKeyRecord>> ReadAccessKey(const std::string& access_key_id) override;
   // Refuses new writes, commits everything queued, waits for readers, closes every connection.
   // Idempotent, thread-safe; never call it from `done`.
   void Close() override;
@@ -58,6 +65,9 @@ class PgStore final : public Store {
 
  private:
   PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> readers);
+  // Read, in a transaction begun by `begin`; with an empty `begin`, `fn` runs one statement by
+  // itself (DeferredBegin).
+  Status RunRead(const TxFn& fn, std::string_view begin);
 
   std::unique_ptr<PgWriter> writer_;
   std::unique_ptr<PgPool> readers_;

@@ -14,11 +14,13 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/testing/scripted_random.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_test_server.h"
+#include "store/postgres/pg_tx.h"
 
 namespace chime::store::postgres {
 namespace {
@@ -453,6 +455,104 @@ TEST_F(PgResetPinTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->personal_pin, "5555566666");
   EXPECT_EQ(Pin("u1"), "5555566666");
+}
+
+// Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
+// transaction as one group (PgTx::ResetPins). This holds the writer in a write function until
+// the resets are queued, so they are one batch.
+class PgQueuedResetsTest : public PgResetPinTest {
+ protected:
+  // Queues resets of (account, user) with candidates from one script, all in one batch.
+  std::vector<StatusOr<model::User>> ResetTogether(
+      const std::vector<std::pair<std::string, std::string>>& resets,
+      chime::testing::ScriptedRandom& random) {
+    std::promise<void> running, release;
+    auto released = release.get_future().share();
+    store_->Write(
+        [&running, released](Tx&) {
+          running.set_value();
+          released.wait();
+          return OkStatus();
+        },
+        [](Status) {});
+    running.get_future().wait();
+    std::vector<std::promise<StatusOr<model::User>>> results(resets.size());
+    for (size_t i = 0; i < resets.size(); ++i) {
+      store_->ResetPin(
+          PinResetAudit{"r" + std::to_string(i), "p", resets[i].first, resets[i].second, 7}, random,
+          [&results, i](StatusOr<model::User> got) { results[i].set_value(std::move(got)); });
+    }
+    release.set_value();
+    std::vector<StatusOr<model::User>> out;
+    for (auto& r : results) out.push_back(r.get_future().get());
+    return out;
+  }
+};
+
+TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
+  Sql(url_,
+      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+      "license_type, user_type, registration_status, pin) VALUES "
+      "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
+  // Candidates in the order the group draws them. First statement: u1 (draws u2's PIN: taken),
+  // u2, u9 (missing), u3 (invited); then u1 again with a fresh candidate, and u2 in another
+  // account; then u1's second reset, which finds the PIN its first one set.
+  chime::testing::ScriptedRandom random({2222233333ULL, 5555500001ULL, 5555500003ULL, 5555500004ULL,
+                                         5555500005ULL, 5555500006ULL, 5555500007ULL});
+  auto got = ResetTogether(
+      {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500005");
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[1]->personal_pin, "5555500001");
+  ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
+  EXPECT_EQ(got[2]->personal_pin, "5555500007");
+  EXPECT_EQ(got[3].status().code(), Code::kNotFound);
+  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(got[5].status().code(), Code::kNotFound);
+  EXPECT_EQ(Pin("u1"), "5555500007");
+  EXPECT_EQ(Pin("u2"), "5555500001");
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
+            "1111122222,2222233333,5555500005");
+  // Audit rows in the order the resets took effect: u1's first one needed a second candidate.
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit"),
+            "r1,r0,r2");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.largest_batch, 6);
+  EXPECT_EQ(stats.retries, 0);
+  EXPECT_EQ(stats.commits, 2);  // the holding write's, then the group's
+}
+
+TEST_F(PgQueuedResetsTest, TwoResetsOfAGroupDrawingOneCandidateAreRetriedApart) {
+  // One statement would give u1 and u2 the same PIN: the unique index refuses it, and each
+  // reset runs again in a transaction of its own, with the next candidates.
+  chime::testing::ScriptedRandom random(
+      {5555500001ULL, 5555500001ULL, 5555500002ULL, 5555500003ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500002");
+  EXPECT_EQ(got[1]->personal_pin, "5555500003");
+  EXPECT_EQ(Pin("u1"), "5555500002");
+  EXPECT_EQ(Pin("u2"), "5555500003");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "2");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), "2");
+  EXPECT_GE(store_->stats().writer.retries, 1);
+}
+
+// Store::ReadAccessKey reads its row without a transaction; such a read may run one statement
+// only, since a second would read another snapshot.
+TEST_F(PgStoreTest, AOneStatementReadRunsNoTransactionAndRefusesASecondStatement) {
+  ASSERT_NE(Open(), nullptr);  // the schema
+  ConnectSettings settings;
+  settings.url = url_;
+  auto conn = PgConnection::Connect(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  PgTx tx(**conn, DeferredBegin{"", nullptr});
+  EXPECT_TRUE(tx.GetDocument("doc", "a").ok());
+  EXPECT_EQ(tx.GetDocument("doc", "b").status().code(), Code::kInternal);
+  // In a transaction begun earlier, now() would be that transaction's start.
+  EXPECT_EQ((*conn)->QueryText("SELECT now() = statement_timestamp()", "test").value(), "t");
 }
 
 TEST(RedactUrlTest, HidesPasswords) {

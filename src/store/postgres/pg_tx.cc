@@ -14,6 +14,12 @@ Status PgTx::RequireWritable(std::string_view op) const {
 
 StatusOr<PgResult> PgTx::Run(std::string_view sql, const Params& params, std::string_view op) {
   if (health_.failed) return health_.status;
+  if (single_statement_) {
+    LOG_ERROR("store " << op << " ran as a second statement of a one-statement read");
+    health_.failed = true;
+    health_.status = InternalError();
+    return health_.status;
+  }
   auto result = begin_.has_value() ? BeginWith(sql, params, op) : conn_->Query(sql, params, op);
   if (!result.ok()) {
     health_.failed = true;
@@ -28,7 +34,12 @@ StatusOr<PgResult> PgTx::BeginWith(std::string_view sql, const Params& params,
                                    std::string_view op) {
   DeferredBegin begin = std::move(*begin_);
   begin_.reset();  // from here on there is a transaction (or an error the caller rolls back)
-  auto result = conn_->BeginAndQuery(begin.sql, sql, params, op);
+  single_statement_ = begin.sql.empty();
+  auto run = [&] {
+    return single_statement_ ? conn_->Query(sql, params, op)
+                             : conn_->BeginAndQuery(begin.sql, sql, params, op);
+  };
+  auto result = run();
   if (result.ok() || conn_->last_failure() != Failure::kConnection || !begin.replace) {
     return result;
   }
@@ -37,7 +48,7 @@ StatusOr<PgResult> PgTx::BeginWith(std::string_view sql, const Params& params,
   PgConnection* fresh = begin.replace();
   conn_ = fresh;
   if (fresh == nullptr) return result;
-  return conn_->BeginAndQuery(begin.sql, sql, params, op);
+  return run();
 }
 
 StatusOr<bool> PgTx::Exists(std::string_view sql, const Params& params, std::string_view op) {

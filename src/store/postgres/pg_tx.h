@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "store/postgres/pg_connection.h"
 #include "store/store.h"
@@ -30,12 +31,22 @@ struct TxHealth {
 
 // How a read transaction starts lazily: `sql` (BEGIN ...) is sent together with the first
 // statement, one round trip instead of two, and not at all when the callback reads nothing.
+// An empty `sql` means no transaction: the callback runs one statement, consistent by itself,
+// and a second one fails with kInternal (it would read another snapshot).
 // When that first statement finds the connection dead (it died idle in the pool: a restart, a
 // failover), `replace` gives a fresh one, once; nothing has been read yet, so nothing repeats.
 // `replace` returns nullptr when no connection can be had.
 struct DeferredBegin {
   std::string_view sql;
   std::function<PgConnection*()> replace;
+};
+
+// One queued ResetPersonalPIN (Store::ResetPin), for PgTx::ResetPins.
+struct PinResetJob {
+  PinResetAudit audit;
+  RandomSource* random = nullptr;
+  int max_attempts = 64;
+  std::optional<model::User> user;  // the user as stored, set by a run that reset the PIN
 };
 
 class PgTx final : public Tx {
@@ -65,6 +76,12 @@ class PgTx final : public Tx {
   // One statement per attempt instead of the default's nine (pg_tx_reset_pin.cc).
   StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
                                  int max_attempts = 64) override;
+  // Tx::ResetPin for each job, in order, with one statement for all of them (plus one per
+  // round of taken candidates, and one more per user named again): the writer's batch of
+  // resets. Sets `results[i]` (and jobs[i]->user) for every job and returns OK, unless a
+  // statement failed (see health()) or a row did not decode: then it returns that error, and
+  // nothing it wrote may commit, since it may have written for some of the jobs.
+  Status ResetPins(const std::vector<PinResetJob*>& jobs, std::vector<Status>& results);
 
   StatusOr<bool> PinTaken(const std::string& pin) override;
   Status RetirePin(const std::string& pin, int64_t now_ms) override;
@@ -128,6 +145,7 @@ class PgTx final : public Tx {
   PgConnection* conn_;
   bool writable_;
   std::optional<DeferredBegin> begin_;  // set until the deferred BEGIN has been sent
+  bool single_statement_ = false;       // a DeferredBegin without BEGIN ran its statement
   TxHealth health_;
 };
 

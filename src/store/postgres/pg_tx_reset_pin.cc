@@ -1,11 +1,14 @@
-// PgTx::ResetPin: ResetPersonalPIN's whole write as one statement, so that a reset costs the
-// writer connection one round trip instead of nine (bench/RESULTS-postgres.md).
+// PgTx::ResetPin and ResetPins: ResetPersonalPIN's whole write as one statement, for one reset
+// or for a writer's batch of them, so that a batch of resets costs the writer connection one
+// round trip and PostgreSQL one statement (bench/RESULTS-postgres.md).
 //
-// Each attempt sends one data-modifying CTE with one candidate PIN. It locks the user row (of
+// Each statement takes one candidate PIN per reset. For each reset it locks the user row (of
 // that account, registered, holding a PIN), takes the candidate only if it is not the previous
 // PIN and neither a user's PIN nor retired *in this transaction's snapshot*, sets only the pin
-// column, retires the previous PIN and writes the audit row. A taken candidate writes nothing
-// and the next attempt draws another, exactly like model::AllocatePin over PinTaken.
+// column, retires the previous PIN and writes the audit row. A reset whose candidate was taken
+// writes nothing and runs again in the next statement with another candidate, exactly like
+// model::AllocatePin over PinTaken. A user named twice is reset twice, in order: its later
+// reset runs in a later statement and finds the PIN the earlier one set as the previous one.
 //
 // Why the snapshot check and not only the unique index and the retired-PIN trigger: under
 // SERIALIZABLE, a concurrent reset (another writer, another chimed) may be retiring PIN X right
@@ -15,9 +18,11 @@
 // candidate claimed by a concurrent transaction, the unique index (or the trigger) refuses with
 // 23505, or SSI with 40001. The statement failed and the transaction is aborted, so that 23505
 // is turned into a serialization failure: the writer runs the whole transaction again in a new
-// snapshot, which sees the claimed PIN (pg_writer.h).
-#include <optional>
+// snapshot, which sees the claimed PIN (pg_writer.h). Two resets of one statement that drew the
+// same candidate end the same way.
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/log.h"
 #include "model/lifecycle.h"
@@ -28,85 +33,145 @@
 namespace chime::store::postgres {
 namespace {
 
-// $1 user, $2 account, $3 the Unregistered spelling, $4 candidate, $5 at_ms, $6 request id,
-// $7 principal. One row unless the user is missing or may not reset (then none); its user
-// columns are NULL when the candidate was taken (nothing was written).
+// $1 user ids, $2 account ids, $3 the Unregistered spelling, $4 candidates, $5 at_ms,
+// $6 request ids, $7 principals: arrays of one element per reset, except $3. One row per reset
+// unless its user is missing or may not reset (then none): the user columns as GetUser's, then
+// the reset's position (1-based) in the arrays; the user columns are NULL when the candidate
+// was taken (nothing was written for that reset). No user may appear twice (see above).
 // `(account_id || '')`: the account is checked on the row the user_id index finds, never used
 // to choose an index. Planned without statistics (a fresh or just-loaded table), the generic
 // plan of this prepared statement otherwise walked every user of the account.
-constexpr char kResetPinSql[] =
-    "WITH old AS ("
-    "  SELECT seq, pin FROM users"
-    "  WHERE user_id = $1 AND (account_id || '') = $2 AND registration_status <> $3"
-    "    AND pin IS NOT NULL AND pin <> ''"
-    "  FOR UPDATE),"
+// The rows are locked in seq order, so that two writers' batches cannot deadlock on each other.
+constexpr char kResetPinsSql[] =
+    "WITH req AS ("
+    "  SELECT * FROM unnest($1::text[], $2::text[], $4::text[], $5::bigint[], $6::text[],"
+    "    $7::text[]) WITH ORDINALITY AS r(user_id, account_id, pin, at_ms, request_id,"
+    "    principal, i)),"
+    " old AS ("
+    "  SELECT req.i, u.seq, u.pin AS old_pin, req.pin, req.at_ms, req.request_id,"
+    "    req.principal"
+    "  FROM req JOIN users u ON u.user_id = req.user_id AND (u.account_id || '') = req.account_id"
+    "  WHERE u.registration_status <> $3 AND u.pin IS NOT NULL AND u.pin <> ''"
+    "  ORDER BY u.seq FOR UPDATE OF u),"
     " pick AS ("
-    "  SELECT $4::text AS pin FROM old"
-    "  WHERE old.pin <> $4::text"
-    "    AND NOT EXISTS (SELECT 1 FROM users WHERE pin = $4::text)"
-    "    AND NOT EXISTS (SELECT 1 FROM retired_pins WHERE pin = $4::text)),"
+    "  SELECT old.* FROM old"
+    "  WHERE old.old_pin <> old.pin"
+    "    AND NOT EXISTS (SELECT 1 FROM users WHERE pin = old.pin)"
+    "    AND NOT EXISTS (SELECT 1 FROM retired_pins WHERE pin = old.pin)),"
     " upd AS ("
-    "  UPDATE users u SET pin = pick.pin FROM old, pick WHERE u.seq = old.seq"
+    "  UPDATE users u SET pin = pick.pin FROM pick WHERE u.seq = pick.seq"
     "  RETURNING u.seq, u.user_id, u.account_id, u.primary_email, u.primary_provisioned_number,"
     "    u.display_name, u.license_type, u.user_type, u.registration_status,"
     "    u.invitation_status, u.registered_ms, u.invited_ms, u.alexa_enabled, u.alexa_room_arn,"
     "    u.pin),"
     " ret AS ("
-    "  INSERT INTO retired_pins(pin, retired_ms) SELECT old.pin, $5::bigint FROM old, upd"
+    "  INSERT INTO retired_pins(pin, retired_ms)"
+    "  SELECT pick.old_pin, pick.at_ms FROM pick JOIN upd USING (seq)"
     "  ON CONFLICT (pin) DO NOTHING),"
     " aud AS ("
     "  INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms)"
-    "  SELECT $6::text, $7::text, upd.account_id, upd.user_id, $5::bigint FROM upd)"
-    " SELECT upd.* FROM old LEFT JOIN upd ON true";
+    "  SELECT pick.request_id, pick.principal, upd.account_id, upd.user_id, pick.at_ms"
+    "  FROM pick JOIN upd USING (seq) ORDER BY pick.i)"
+    " SELECT upd.*, old.i FROM old LEFT JOIN upd USING (seq)";
+constexpr int kPositionColumn = 15;
 
 }  // namespace
 
 StatusOr<model::User> PgTx::ResetPin(const PinResetAudit& audit, RandomSource& random,
                                      int max_attempts) {
-  RETURN_IF_ERROR(RequireWritable("ResetPin"));
-  std::optional<model::User> reset;
-  bool refused = false;  // no row: the account or user is missing, or may not reset
-  // model::AllocatePin draws the candidates and counts the attempts, so the limit and its error
-  // are the default's. Our "previous PIN" is unknown before the statement, which skips it.
-  auto attempt = [&](const std::string& candidate) -> StatusOr<bool> {
-    if (health_.failed) return health_.status;  // so a failure below is this statement's
+  PinResetJob job{audit, &random, max_attempts, std::nullopt};
+  std::vector<Status> results;
+  RETURN_IF_ERROR(ResetPins({&job}, results));
+  RETURN_IF_ERROR(results[0]);
+  return std::move(*job.user);
+}
+
+Status PgTx::ResetPins(const std::vector<PinResetJob*>& jobs, std::vector<Status>& results) {
+  results.assign(jobs.size(), OkStatus());
+  for (PinResetJob* job : jobs) job->user.reset();  // nothing from an earlier, retried run
+  if (Status s = RequireWritable("ResetPin"); !s.ok()) {
+    results.assign(jobs.size(), s);
+    return s;
+  }
+  std::vector<int> attempts(jobs.size(), 0);
+  std::vector<bool> finished(jobs.size(), false);
+  std::vector<size_t> refused;  // no row: the account or user is missing, or may not reset
+  for (;;) {
+    // This statement's resets: the first unfinished one of each user.
+    std::vector<size_t> now;
+    std::unordered_set<std::string_view> users;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (!finished[i] && users.insert(jobs[i]->audit.user_id).second) now.push_back(i);
+    }
+    if (now.empty()) break;
+    std::vector<std::string> user_ids, account_ids, candidates, at_ms, request_ids, principals;
+    for (size_t i : now) {
+      const PinResetAudit& a = jobs[i]->audit;
+      user_ids.push_back(a.user_id);
+      account_ids.push_back(a.account_id);
+      candidates.push_back(model::DrawPinCandidate(*jobs[i]->random));
+      at_ms.push_back(std::to_string(a.at_ms));
+      request_ids.push_back(a.request_id);
+      principals.push_back(a.principal);
+      ++attempts[i];
+    }
     Params p;
-    p.Text(audit.user_id)
-        .Text(audit.account_id)
+    p.Array(user_ids)
+        .Array(account_ids)
         .Text(model::ToString(model::RegistrationStatus::kUnregistered))
-        .Text(candidate)
-        .Int(audit.at_ms)
-        .Text(audit.request_id)
-        .Text(audit.principal);
-    auto r = Run(kResetPinSql, p, "users.reset_pin");
+        .Array(candidates)
+        .Array(at_ms)
+        .Array(request_ids)
+        .Array(principals);
+    auto r = Run(kResetPinsSql, p, "users.reset_pin");
     if (!r.ok()) {
       if (health_.failure == Failure::kStatement && r.status().code() == Code::kConflict) {
-        // A concurrent transaction claimed the candidate (see the top of this file).
+        // A concurrent transaction, or another reset of this statement, claimed a candidate
+        // (see the top of this file).
         health_.failure = Failure::kSerialization;
         health_.status = UnavailableError();
-        return health_.status;
       }
-      return r.status();
+      return health_.status;
     }
-    if (r->rows() == 0) {
-      refused = true;
-      return Internal("reset refused");  // ends AllocatePin; never returned, diagnosed below
+    std::vector<bool> answered(now.size(), false);
+    for (int row = 0; row < r->rows(); ++row) {
+      const int64_t position = r->Int(row, kPositionColumn);
+      if (position < 1 || position > static_cast<int64_t>(now.size())) {
+        LOG_ERROR("store ResetPin answered a reset it was not asked for");
+        return InternalError();
+      }
+      answered[position - 1] = true;
+      const size_t i = now[position - 1];
+      if (r->IsNull(row, 0)) {  // taken: draw another, up to the job's limit
+        if (attempts[i] >= jobs[i]->max_attempts) {
+          results[i] = model::PinAllocationFailed();
+          finished[i] = true;
+        }
+        continue;
+      }
+      ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(*r, row));
+      jobs[i]->user = std::move(seq_and_user.second);
+      finished[i] = true;
     }
-    if (r->IsNull(0, 0)) return true;  // taken: draw another
-    ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(*r, 0));
-    reset = std::move(seq_and_user.second);
-    return false;
-  };
-  auto allocated = model::AllocatePin(random, attempt, /*previous_pin=*/"", max_attempts);
-  if (reset.has_value()) return std::move(*reset);
-  if (!refused) return allocated.status();  // max_attempts taken candidates, or a store error
-  // The error path: the ordinary reads, so that messages and their order are the default's.
-  RETURN_IF_ERROR(GetAccount(audit.account_id).status());
-  ASSIGN_OR_RETURN(model::User user, GetUser(audit.account_id, audit.user_id));
-  RETURN_IF_ERROR(model::CheckPinReset(user));
-  // The statement and these reads disagree within one snapshot: a bug, not a client error.
-  LOG_ERROR("store ResetPin refused a user the model allows to reset");
-  return InternalError();
+    for (size_t k = 0; k < now.size(); ++k) {
+      if (answered[k]) continue;
+      finished[now[k]] = true;
+      refused.push_back(now[k]);
+    }
+  }
+  // Refused resets: the ordinary reads, so that the errors and their order are the default's.
+  for (size_t i : refused) {
+    const PinResetAudit& a = jobs[i]->audit;
+    results[i] = [&]() -> Status {
+      RETURN_IF_ERROR(GetAccount(a.account_id).status());
+      ASSIGN_OR_RETURN(model::User user, GetUser(a.account_id, a.user_id));
+      RETURN_IF_ERROR(model::CheckPinReset(user));
+      // The statement and these reads disagree within one snapshot: a bug, not a client error.
+      LOG_ERROR("store ResetPin refused a user the model allows to reset");
+      return InternalError();
+    }();
+  }
+  return health_.failed ? health_.status : OkStatus();
 }
 
 }  // namespace chime::store::postgres

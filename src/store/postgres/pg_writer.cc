@@ -76,16 +76,22 @@ PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
 }
 
-void PgWriter::Submit(TxFn fn, DoneFn done) {
+void PgWriter::Submit(TxFn fn, DoneFn done) { Enqueue(Item{std::move(fn), std::move(done), {}}); }
+
+void PgWriter::SubmitReset(std::shared_ptr<PinResetJob> job, DoneFn done) {
+  Enqueue(Item{{}, std::move(done), std::move(job)});
+}
+
+void PgWriter::Enqueue(Item item) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Item{std::move(fn), std::move(done)});
+      queue_.push_back(std::move(item));
       cv_.notify_one();
       return;
     }
   }
-  CallDone(done, UnavailableError());
+  CallDone(item.done, UnavailableError());
 }
 
 void PgWriter::Stop() {
@@ -207,14 +213,22 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   w.conn->Defer("INSERT INTO chimed_commit_markers(token) VALUES ('" + token + "')");
   if (multi) w.conn->Defer("SAVEPOINT w");
   bool any_ok = false;
-  for (size_t i = 0; i < items.size(); ++i) {
+  for (size_t i = 0; i < items.size();) {
     Outcome abort = Outcome::kRetry;
-    if (!RunOne(w, items[i]->fn, multi, &results[i], &abort)) {
+    size_t n = 1;
+    bool kept;
+    if (items[i]->reset) {
+      while (i + n < items.size() && items[i + n]->reset) ++n;
+      kept = RunResets(w, items, i, n, multi, results, &abort);
+    } else {
+      kept = RunOne(w, items[i]->fn, multi, &results[i], &abort);
+    }
+    if (!kept) {
       Rollback(w);
       failed_batches_.fetch_add(1);
       return abort;
     }
-    any_ok = any_ok || results[i].ok();
+    for (size_t end = i + n; i < end; ++i) any_ok = any_ok || results[i].ok();
   }
   if (!any_ok) {
     // Every function failed on its own: nothing to commit, and each result is final.
@@ -270,6 +284,28 @@ bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* res
     *abort = Outcome::kRetry;
     return false;
   }
+  return true;
+}
+
+bool PgWriter::RunResets(Worker& w, const std::vector<Item*>& items, size_t first, size_t n,
+                         bool own_savepoint, std::vector<Status>& results, Outcome* abort) {
+  std::vector<PinResetJob*> jobs;
+  for (size_t k = 0; k < n; ++k) jobs.push_back(items[first + k]->reset.get());
+  std::vector<Status> outcomes;
+  Status status;
+  auto fn = [&](Tx& tx) { return static_cast<PgTx&>(tx).ResetPins(jobs, outcomes); };
+  if (!RunOne(w, fn, own_savepoint, &status, abort)) return false;
+  if (n == 1) {
+    results[first] = status.ok() ? outcomes[0] : status;
+    return true;
+  }
+  if (!status.ok()) {
+    // A statement failed after the group may have written for some of its resets, and
+    // RunOne's rollback undid them all: run every function in a transaction of its own.
+    *abort = Outcome::kRetry;
+    return false;
+  }
+  for (size_t k = 0; k < n; ++k) results[first + k] = std::move(outcomes[k]);
   return true;
 }
 

@@ -12,7 +12,9 @@
 // Round trips: the BEGIN, the commit marker and each savepoint release are not waited for on
 // their own; they travel in one libpq pipeline with the next statement (a function's first
 // statement, or the COMMIT). So a batch of b functions of one statement each costs b + 1 round
-// trips. A refused statement sent ahead fails the transaction, never the function.
+// trips. A refused statement sent ahead fails the transaction, never the function. Resets
+// (SubmitReset) that follow each other in a batch run together as one function and one
+// statement, so a batch of b resets costs 2 round trips.
 //
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
@@ -39,6 +41,7 @@
 #include <vector>
 
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_tx.h"  // PinResetJob
 #include "store/store.h"
 
 namespace chime::store::postgres {
@@ -83,6 +86,10 @@ class PgWriter {
   // Queues a write. After Stop() began, calls done(kUnavailable) at once on the calling thread
   // without running fn. Thread-safe.
   void Submit(TxFn fn, DoneFn done);
+  // Queues a reset as Submit queues a function (`done` gets its status; job->user is the user
+  // once it is OK). Resets that follow each other in a transaction run as one statement
+  // (PgTx::ResetPins): a burst of b resets costs one round trip, not b.
+  void SubmitReset(std::shared_ptr<PinResetJob> job, DoneFn done);
 
   // Refuses new writes, runs everything already queued, joins the threads. Idempotent.
   // Must not be called from a `done` (those run on writer threads).
@@ -92,8 +99,9 @@ class PgWriter {
 
  private:
   struct Item {
-    TxFn fn;
+    TxFn fn;  // unset for a reset
     DoneFn done;
+    std::shared_ptr<PinResetJob> reset;  // set for a reset (SubmitReset)
   };
   enum class Outcome {
     kFinal,     // results are final (committed, or nothing to commit)
@@ -109,6 +117,10 @@ class PgWriter {
   Outcome RunOnce(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);
   // Runs one function; returns false when the transaction as a whole is lost and must retry.
   bool RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result, Outcome* abort);
+  // Runs the `n` resets from items[first] as one function (PgTx::ResetPins); like RunOne.
+  bool RunResets(Worker& w, const std::vector<Item*>& items, size_t first, size_t n,
+                 bool own_savepoint, std::vector<Status>& results, Outcome* abort);
+  void Enqueue(Item item);
   // Commits; on an unresolvable outcome turns the OK entries of `results` into kUnavailable.
   Outcome Commit(Worker& w, const std::string& token, std::vector<Status>& results);
   // Whether the transaction that wrote `token` committed; reconnects `w` on the way.
