@@ -402,9 +402,19 @@ class PgResetPinTest : public PgStoreTest {
     PQclear(res);
   }
 
-  // Starts a reset of u1 whose candidates come from `script` (fresh for every run of fn).
-  std::future<StatusOr<model::User>> StartReset(std::deque<uint64_t> script) {
+  // Starts a reset of u1 whose candidates come from `script`: in a write function (fresh for
+  // every run of fn; a SERIALIZABLE transaction), or, when `queued`, through Store::ResetPin
+  // (one script for all runs; a batch of resets only, READ COMMITTED).
+  std::future<StatusOr<model::User>> StartReset(std::deque<uint64_t> script, bool queued) {
     auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
+    if (queued) {
+      auto random = std::make_shared<chime::testing::ScriptedRandom>(script);
+      store_->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, *random,
+                       [promise, random](StatusOr<model::User> got) {
+                         promise->set_value(std::move(got));
+                       });
+      return promise->get_future();
+    }
     auto out = std::make_shared<StatusOr<model::User>>(Internal("not run"));
     store_->Write(
         [script, out](Tx& tx) -> Status {
@@ -422,39 +432,77 @@ class PgResetPinTest : public PgStoreTest {
 
   std::unique_ptr<PgStore> store_;
   PGconn* other_ = nullptr;
+
+
+  void CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(bool queued) {
+    // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
+    // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
+    Other("BEGIN");
+    Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
+    auto reset = StartReset({7777788888ULL, 5555566666ULL}, queued);
+    EXPECT_EQ(reset.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+    Other("COMMIT");
+    StatusOr<model::User> got = reset.get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->personal_pin, "5555566666");
+    EXPECT_EQ(Pin("u1"), "5555566666");
+    EXPECT_EQ(Pin("u2"), "7777788888");
+    EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
+    EXPECT_GE(store_->stats().writer.retries, 1);  // the 23505 re-ran the transaction
+  }
+
+  void PinBeingRetiredByAConcurrentTransactionIsNeverIssued(bool queued) {
+    // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
+    // commits, the unique index no longer holds 2222233333, and under SERIALIZABLE the
+    // retired-PIN trigger reads the reset's older snapshot; only the snapshot read of users
+    // sees the PIN as taken.
+    Other("BEGIN");
+    Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
+    Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
+    auto reset = StartReset({2222233333ULL, 5555566666ULL}, queued);
+    (void)reset.wait_for(std::chrono::seconds(2));  // not expected to wait; commit either way
+    Other("COMMIT");
+    StatusOr<model::User> got = reset.get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->personal_pin, "5555566666");
+    EXPECT_EQ(Pin("u1"), "5555566666");
+  }
+
+  // A concurrent reset of the same user, uncommitted: the reset waits for its row lock, then
+  // retires the PIN that reset set, not the one it read before.
+  void ConcurrentResetOfTheSameUserIsRetiredToo(bool queued) {
+    Other("BEGIN");
+    Other("UPDATE users SET pin = '8888800001' WHERE user_id = 'u1'");
+    Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('1111122222', 1)");
+    auto reset = StartReset({5555566666ULL}, queued);
+    EXPECT_EQ(reset.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+    Other("COMMIT");
+    StatusOr<model::User> got = reset.get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->personal_pin, "5555566666");
+    EXPECT_EQ(Pin("u1"), "5555566666");
+    EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
+              "1111122222,8888800001");
+  }
 };
 
 TEST_F(PgResetPinTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
-  // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
-  // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
-  Other("BEGIN");
-  Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
-  auto reset = StartReset({7777788888ULL, 5555566666ULL});
-  EXPECT_EQ(reset.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
-  Other("COMMIT");
-  StatusOr<model::User> got = reset.get();
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(got->personal_pin, "5555566666");
-  EXPECT_EQ(Pin("u1"), "5555566666");
-  EXPECT_EQ(Pin("u2"), "7777788888");
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
-  EXPECT_GE(store_->stats().writer.retries, 1);  // the 23505 re-ran the transaction
+  CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(/*queued=*/false);
 }
-
+TEST_F(PgResetPinTest, QueuedCandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
+  CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(/*queued=*/true);
+}
 TEST_F(PgResetPinTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
-  // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
-  // commits, the unique index no longer holds 2222233333, and the retired-PIN trigger reads the
-  // reset's older snapshot; only the snapshot read of users sees the PIN as taken.
-  Other("BEGIN");
-  Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
-  Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
-  auto reset = StartReset({2222233333ULL, 5555566666ULL});
-  (void)reset.wait_for(std::chrono::seconds(2));  // not expected to wait; commit either way
-  Other("COMMIT");
-  StatusOr<model::User> got = reset.get();
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(got->personal_pin, "5555566666");
-  EXPECT_EQ(Pin("u1"), "5555566666");
+  PinBeingRetiredByAConcurrentTransactionIsNeverIssued(/*queued=*/false);
+}
+TEST_F(PgResetPinTest, QueuedPinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
+  PinBeingRetiredByAConcurrentTransactionIsNeverIssued(/*queued=*/true);
+}
+TEST_F(PgResetPinTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
+  ConcurrentResetOfTheSameUserIsRetiredToo(/*queued=*/false);
+}
+TEST_F(PgResetPinTest, QueuedResetWaitingForAConcurrentResetRetiresThePinItSet) {
+  ConcurrentResetOfTheSameUserIsRetiredToo(/*queued=*/true);
 }
 
 // Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
@@ -462,6 +510,16 @@ TEST_F(PgResetPinTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
 // the resets are queued, so they are one batch.
 class PgQueuedResetsTest : public PgResetPinTest {
  protected:
+  void SetUp() override {
+    PgResetPinTest::SetUp();
+    if (IsSkipped()) return;
+    PgStoreOptions options;
+    options.writer.threads = 1;  // the one this holds
+    store_->Close();
+    store_ = Open(options);
+    ASSERT_NE(store_, nullptr);
+  }
+
   // Queues resets of (account, user) with candidates from one script, all in one batch.
   std::vector<StatusOr<model::User>> ResetTogether(
       const std::vector<std::pair<std::string, std::string>>& resets,

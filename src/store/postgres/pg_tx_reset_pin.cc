@@ -20,6 +20,15 @@
 // is turned into a serialization failure: the writer runs the whole transaction again in a new
 // snapshot, which sees the claimed PIN (pg_writer.h). Two resets of one statement that drew the
 // same candidate end the same way.
+//
+// The writer runs a batch of resets only at READ COMMITTED (pg_writer.h), where the statement
+// is just as safe. Each statement reads a fresh snapshot, so a PIN another transaction retired
+// is either still that user's PIN or already retired in it: never neither. The row lock waits
+// for a concurrent reset of the same user and then re-reads the row's newest version, so the
+// PIN retired is the one that reset set. The unique index and the trigger, whose query takes its
+// own snapshot there, refuse what a concurrent transaction claims after the statement's snapshot.
+// A user refused by the statement but allowed by the reads that follow (it changed in between)
+// is reset again.
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,6 +84,14 @@ constexpr char kResetPinsSql[] =
     " SELECT upd.*, old.i FROM old LEFT JOIN upd USING (seq)";
 constexpr int kPositionColumn = 15;
 
+// Why the statement found no row for a reset, by the ordinary reads, so that the errors and
+// their order are the default Tx::ResetPin's: OK when these reads find nothing wrong.
+Status WhyRefused(Tx& tx, const PinResetAudit& a) {
+  RETURN_IF_ERROR(tx.GetAccount(a.account_id).status());
+  ASSIGN_OR_RETURN(model::User user, tx.GetUser(a.account_id, a.user_id));
+  return model::CheckPinReset(user);
+}
+
 }  // namespace
 
 StatusOr<model::User> PgTx::ResetPin(const PinResetAudit& audit, RandomSource& random,
@@ -95,7 +112,6 @@ Status PgTx::ResetPins(const std::vector<PinResetJob*>& jobs, std::vector<Status
   }
   std::vector<int> attempts(jobs.size(), 0);
   std::vector<bool> finished(jobs.size(), false);
-  std::vector<size_t> refused;  // no row: the account or user is missing, or may not reset
   for (;;) {
     // This statement's resets: the first unfinished one of each user.
     std::vector<size_t> now;
@@ -155,21 +171,20 @@ Status PgTx::ResetPins(const std::vector<PinResetJob*>& jobs, std::vector<Status
     }
     for (size_t k = 0; k < now.size(); ++k) {
       if (answered[k]) continue;
-      finished[now[k]] = true;
-      refused.push_back(now[k]);
+      const size_t i = now[k];
+      Status why = WhyRefused(*this, jobs[i]->audit);
+      if (health_.failed) return health_.status;
+      if (!why.ok()) {
+        results[i] = std::move(why);
+        finished[i] = true;
+      } else if (attempts[i] >= jobs[i]->max_attempts) {
+        LOG_ERROR("store ResetPin kept refusing a user the model allows to reset");
+        results[i] = InternalError();
+        finished[i] = true;
+      }
+      // Otherwise the user changed between the statement and these reads (READ COMMITTED
+      // gives each statement its own snapshot): reset it again.
     }
-  }
-  // Refused resets: the ordinary reads, so that the errors and their order are the default's.
-  for (size_t i : refused) {
-    const PinResetAudit& a = jobs[i]->audit;
-    results[i] = [&]() -> Status {
-      RETURN_IF_ERROR(GetAccount(a.account_id).status());
-      ASSIGN_OR_RETURN(model::User user, GetUser(a.account_id, a.user_id));
-      RETURN_IF_ERROR(model::CheckPinReset(user));
-      // The statement and these reads disagree within one snapshot: a bug, not a client error.
-      LOG_ERROR("store ResetPin refused a user the model allows to reset");
-      return InternalError();
-    }();
   }
   return health_.failed ? health_.status : OkStatus();
 }

@@ -202,14 +202,27 @@ void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
 PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
                                     std::vector<Status>& results) {
   if ((w.conn == nullptr || w.conn->broken()) && !Connect(w)) return Outcome::kNoServer;
-  const bool multi = items.size() > 1;
+  // Consecutive resets run as one function (RunResets), which needs no savepoint of its own
+  // when it is the whole batch.
+  size_t functions = 0;
+  bool only_resets = true;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i]->reset || i == 0 || !items[i - 1]->reset) ++functions;
+    only_resets = only_resets && items[i]->reset;
+  }
+  const bool multi = functions > 1;
   const std::string token = RandomToken();
   // Round trips are what bounds a writer (bench/RESULTS-postgres.md), so the transaction's
   // opening and each savepoint release go out with the next statement, in one pipeline
   // (PgConnection::Defer). If the server refuses one of them, that statement's caller fails
   // and RunOne sees deferred_failed(): a failure of the transaction, not of the function.
   w.conn->DiscardDeferred();
-  w.conn->Defer("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  // A batch of resets only is READ COMMITTED: the reset statement is correct there by its row
+  // lock, its snapshot checks and the unique index (pg_tx_reset_pin.cc), and it spares writers
+  // the serialization failures SERIALIZABLE's predicate locks raise between concurrent resets
+  // on neighbouring index pages. Everything else needs SERIALIZABLE (see the top of pg_writer.h).
+  w.conn->Defer(only_resets ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                            : "BEGIN ISOLATION LEVEL SERIALIZABLE");
   w.conn->Defer("INSERT INTO chimed_commit_markers(token) VALUES ('" + token + "')");
   if (multi) w.conn->Defer("SAVEPOINT w");
   bool any_ok = false;

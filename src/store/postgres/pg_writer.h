@@ -8,6 +8,8 @@
 // instances on one database; the price is that PostgreSQL may abort a transaction with 40001
 // (serialization failure) or 40P01 (deadlock). Such a batch is retried, and after a failed
 // batch every function runs in a transaction of its own, so one hot row cannot starve the rest.
+// A batch of resets only (SubmitReset) runs READ COMMITTED instead: the reset statement needs
+// nothing more (pg_tx_reset_pin.cc), and several writers' resets then do not abort each other.
 //
 // Round trips: the BEGIN, the commit marker and each savepoint release are not waited for on
 // their own; they travel in one libpq pipeline with the next statement (a function's first
