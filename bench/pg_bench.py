@@ -557,17 +557,21 @@ def write_report(path, res):
     read_tx = calls(r"^BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     out.append(f"- **{total / n:.1f} statements per reset** (pgbench: 1 per UPDATE); each is a "
                f"round trip except those chimed sends ahead in one libpq pipeline with the next "
-               f"statement (the writer's BEGIN, commit marker, SAVEPOINT and RELEASE; a read's "
-               f"BEGIN) and a read's COMMIT, whose answer nobody waits for; "
+               f"statement (the writer's BEGIN and commit marker, and SAVEPOINT and RELEASE in a "
+               f"batch of several functions; a read's BEGIN) and a read's COMMIT, whose answer "
+               f"nobody waits for; "
                f"{exec_ms * 1000 / n:.0f} µs of server execution time per reset (wall time "
                f"inside PostgreSQL, inflated by CPU contention on a busy machine)")
     writers = res.get("pg_writers") or 1
-    out.append(f"- {read_tx:.2f} read-only transactions per reset (BEGIN with the request's "
-               f"access-key SELECT for SigV4 in one round trip, then a COMMIT sent without "
-               f"waiting; on a pooled read connection, in parallel across requests) and "
-               f"{writer_tx:.2f} writer transactions per reset (group commit: "
+    key_reads = calls(r"^SELECT access_key_id")
+    out.append(f"- {key_reads:.2f} access-key reads per reset (the SigV4 gate's SELECT, one "
+               f"statement outside any transaction: one round trip on a pooled read connection, "
+               f"in parallel across requests), {read_tx:.2f} read-only transactions per reset, "
+               f"and {writer_tx:.2f} writer transactions per reset (group commit: "
                f"**{1 / max(writer_tx, 1e-9):.1f} resets per COMMIT**, {writers} writer "
-               f"connection(s), each running its batch's statements one after another)")
+               f"connection(s), each running its batch's statements one after another; a batch "
+               f"made only of resets runs READ COMMITTED and resets all its users in one "
+               f"statement)")
     overhead = r"^(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK|INSERT INTO chimed_commit_markers|SELECT access_key_id|SELECT pg_stat)"
     fn_stmts = sum(s["calls"] for s in sp["statements"]
                    if not re.search(overhead, s["query"])) / n
@@ -577,8 +581,9 @@ def write_report(path, res):
     rtt = res["rtt_us"]
     ceiling = 1e6 / (writer_rts * rtt)
     out.append(f"- the writer connections: {fn_stmts:.1f} statements of the reset itself "
-               f"(everything but transaction control; chimed's one-statement ResetPin sends 1, "
-               f"plus 1 per colliding PIN candidate) + its share of the batch's COMMIT ≈ "
+               f"(everything but transaction control; one statement for all the resets of a "
+               f"batch, plus one per round of colliding PIN candidates) + its share of the "
+               f"batch's COMMIT ≈ "
                f"**{writer_rts:.1f} round trips per reset, one after another** on its writer "
                f"connection")
     out.append(f"- a round trip on this machine (pgbench `SELECT 1`, c1, prepared): "
