@@ -26,9 +26,11 @@ std::string DrawPinCandidate(RandomSource& random);
 // (it may fail, and that failure is returned). The previous PIN is always treated as taken.
 // Gives up with kUnavailable after `max_attempts` collisions, which with a sane fill ratio of
 // the 10^10 space means the source is broken, not that the space is full.
+inline constexpr int kPinAttempts = 64;  // AllocatePin's default limit
+
 StatusOr<std::string> AllocatePin(RandomSource& random,
                                   const std::function<StatusOr<bool>(const std::string&)>& taken,
-                                  std::string_view previous_pin, int max_attempts = 64);
+                                  std::string_view previous_pin, int max_attempts = kPinAttempts);
 
 // AllocatePin's error after `max_attempts` collisions, for stores that draw candidates themselves.
 Status PinAllocationFailed();

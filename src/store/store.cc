@@ -3,6 +3,7 @@
 #include <future>
 #include <memory>
 
+#include "common/log.h"
 #include "model/lifecycle.h"
 #include "model/pin.h"
 
@@ -32,8 +33,12 @@ void Store::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done)
         return OkStatus();
       },
       [user, done = std::move(done)](Status status) {
+        if (status.ok() && !user->has_value()) {
+          LOG_ERROR("store ResetPin committed without a user");
+          status = Internal("Internal data store error.");
+        }
         if (!status.ok()) return done(std::move(status));
-        done(std::move(user->value()));
+        done(std::move(**user));
       });
 }
 

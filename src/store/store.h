@@ -17,6 +17,7 @@
 
 #include "common/random.h"
 #include "common/status.h"
+#include "model/pin.h"  // kPinAttempts
 #include "model/types.h"
 
 namespace chime::store {
@@ -131,7 +132,7 @@ class Tx {
   // candidates in a row were taken; store errors. On any error nothing is written.
   // The default implementation composes the primitives below; engines override it.
   virtual StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
-                                         int max_attempts = 64);
+                                         int max_attempts = model::kPinAttempts);
 
   // True when `pin` is some user's current PIN or has ever been retired.
   virtual StatusOr<bool> PinTaken(const std::string& pin) = 0;

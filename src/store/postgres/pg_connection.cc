@@ -180,7 +180,10 @@ Status PgConnection::SetUpSession() {
   RETURN_IF_ERROR(
       Exec("SET idle_in_transaction_session_timeout = '60s';"
            "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
-           "SET tcp_keepalives_count = 3",
+           "SET tcp_keepalives_count = 3;"
+           // chimed's strings are UTF-8, and Params::Array escapes byte by byte, which only an
+           // ASCII-compatible encoding without backslash trail bytes (not SJIS, GBK, BIG5) allows.
+           "SET client_encoding = 'UTF8'",
            "session.setup"));
   // A 2xx means durable: never run with asynchronous commit, whatever the server default.
   ASSIGN_OR_RETURN(std::string mode, QueryText("SHOW synchronous_commit", "session.sync"));

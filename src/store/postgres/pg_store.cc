@@ -95,15 +95,16 @@ Status PgStore::RunRead(const TxFn& fn, std::string_view begin) {
   } catch (const std::exception& e) {
     LOG_ERROR("store read function threw " << typeid(e).name());
     status = InternalError();
-    began = failed = true;  // the transaction's state is unknown: roll back whatever there is
+    failed = true;
+    began = !begin.empty();  // the transaction's state is unknown: roll back whatever there is
   } catch (...) {
     LOG_ERROR("store read function threw a non-standard exception");
     status = InternalError();
-    began = failed = true;
+    failed = true;
+    began = !begin.empty();
   }
   if (!conn.has_value()) return status;  // replace() found no server
-  if (!began) return status;             // fn read nothing: no transaction was started
-  if (begin.empty()) return status;      // one statement by itself: nothing to end
+  if (!began) return status;  // fn read nothing, or one statement by itself: nothing to end
   Status end = failed ? (*conn)->Exec("ROLLBACK", "read.end")
                       : (*conn)->SendWithoutWaiting("COMMIT", "read.end");
   if (!end.ok()) conn->Discard();

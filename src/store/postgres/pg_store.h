@@ -1,9 +1,11 @@
 // PgStore: the Store on PostgreSQL, for deployments that outgrow one machine: several chimed
 // instances share one database, and the database fails over (Patroni, or a multi-host URL and
 // target_session_attrs=read-write). Reads run on the callers' threads in REPEATABLE READ
-// snapshots from a bounded connection pool; writes are group-committed in SERIALIZABLE
-// transactions by writer threads (pg_writer.h), retried on serialization failures and lost
-// connections, with interrupted COMMITs resolved before anyone is answered.
+// snapshots from a bounded connection pool (an access key's read in one statement without a
+// transaction); writes are group-committed in SERIALIZABLE transactions by writer threads
+// (pg_writer.h; the PIN resets of a batch in one statement), retried on
+// serialization failures and lost connections, with interrupted COMMITs resolved before anyone
+// is answered.
 //
 //   ASSIGN_OR_RETURN(auto store, PgStore::Open("postgresql://chimed@db1,db2/chimed", {}));
 //   Status s = store->Read([&](Tx& tx) { ... });

@@ -303,6 +303,38 @@ TEST_F(PgStoreTest, ReadsReuseOneConnectionAndSurviveItsDeath) {
   EXPECT_EQ(store->stats().read_connections, 1);
 }
 
+// Store::ReadAccessKey runs one statement without a transaction on a pooled connection: a
+// connection that died idle is replaced as for any read, and nothing is left open.
+TEST_F(PgStoreTest, AKeyReadReplacesADeadConnectionAndLeavesNoTransaction) {
+  PgStoreOptions options;
+  options.max_read_connections = 1;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  AccessKeyRecord key;
+  key.access_key_id = "AKIAREAD";
+  key.encrypted_secret = "sealed";
+  ASSERT_TRUE(store->WriteAndWait([&](Tx& tx) { return tx.InsertAccessKey(key); }).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto read = store->ReadAccessKey("AKIAREAD");
+    ASSERT_TRUE(read.ok() && read->has_value()) << i;
+    EXPECT_EQ((*read)->encrypted_secret, "sealed");
+  }
+  EXPECT_EQ(Sql(url_,
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'chimed' "
+                "AND state LIKE 'idle in transaction%'"),
+            "0");
+  Sql(url_,
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name = 'chimed' AND pid <> pg_backend_pid()");
+  auto read = store->ReadAccessKey("AKIAREAD");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_TRUE(read->has_value());
+  read = store->ReadAccessKey("AKIANONE");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->has_value());
+  EXPECT_EQ(store->stats().read_connections, 1);
+}
+
 // During a failover a read can lose its connection and find no server to replace it with: it
 // fails with kUnavailable, never touching the lost connection again (the pool has closed it;
 // under ASan this was a use after free), and reads work again once a server is back.
@@ -388,31 +420,51 @@ class PgResetPinTest : public PgStoreTest {
         "license_type, user_type, registration_status, pin) VALUES "
         "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222'), "
         "('u2', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '2222233333')");
-    other_ = PQconnectdb(url_.c_str());
-    ASSERT_EQ(PQstatus(other_), CONNECTION_OK);
+    for (PGconn** conn : {&other_, &third_}) {
+      *conn = PQconnectdb(url_.c_str());
+      ASSERT_EQ(PQstatus(*conn), CONNECTION_OK);
+    }
   }
   void TearDown() override {
-    if (other_ != nullptr) PQfinish(other_);
+    for (PGconn* conn : {other_, third_}) {
+      if (conn != nullptr) PQfinish(conn);
+    }
   }
 
   // Runs `sql` on the other session (which keeps its transaction open between calls).
-  void Other(const char* sql) {
-    PGresult* res = PQexec(other_, sql);
-    EXPECT_EQ(PQresultStatus(res), PGRES_COMMAND_OK) << sql << ": " << PQerrorMessage(other_);
+  void Other(const char* sql) { On(other_, sql); }
+  // ... or on a third one.
+  void Third(const char* sql) { On(third_, sql); }
+  void On(PGconn* conn, const char* sql) {
+    PGresult* res = PQexec(conn, sql);
+    EXPECT_TRUE(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+        << sql << ": " << PQerrorMessage(conn);
     PQclear(res);
   }
 
+  // Waits until a session (the reset) waits for a lock that `holder`'s session holds: so a test
+  // knows the reset has reached the wait it means to exercise.
+  void WaitUntilBlockedBy(PGconn* holder) {
+    const std::string sql =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " +
+        std::to_string(PQbackendPID(holder)) + " = ANY(pg_blocking_pids(pid))";
+    for (int i = 0; i < 500; ++i) {
+      if (Sql(url_, sql) == "1") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "nothing waited for the holder's locks within 5 s";
+  }
+
   // Starts a reset of u1 whose candidates come from `script`: in a write function (fresh for
-  // every run of fn; a SERIALIZABLE transaction), or, when `queued`, through Store::ResetPin
-  // (one script for all runs; a batch of resets only, READ COMMITTED).
+  // every run of fn), or, when `queued`, through Store::ResetPin (PgTx::ResetPins, one script
+  // for all runs).
   std::future<StatusOr<model::User>> StartReset(std::deque<uint64_t> script, bool queued) {
     auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
     if (queued) {
       auto random = std::make_shared<chime::testing::ScriptedRandom>(script);
-      store_->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, *random,
-                       [promise, random](StatusOr<model::User> got) {
-                         promise->set_value(std::move(got));
-                       });
+      store_->ResetPin(
+          PinResetAudit{"r", "p", "a", "u1", 7}, *random,
+          [promise, random](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
       return promise->get_future();
     }
     auto out = std::make_shared<StatusOr<model::User>>(Internal("not run"));
@@ -430,17 +482,13 @@ class PgResetPinTest : public PgStoreTest {
     return Sql(url_, "SELECT pin FROM users WHERE user_id = '" + user + "'");
   }
 
-  std::unique_ptr<PgStore> store_;
-  PGconn* other_ = nullptr;
-
-
   void CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(bool queued) {
     // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
     // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
     Other("BEGIN");
     Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
     auto reset = StartReset({7777788888ULL, 5555566666ULL}, queued);
-    EXPECT_EQ(reset.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+    WaitUntilBlockedBy(other_);
     Other("COMMIT");
     StatusOr<model::User> got = reset.get();
     ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -468,22 +516,57 @@ class PgResetPinTest : public PgStoreTest {
     EXPECT_EQ(Pin("u1"), "5555566666");
   }
 
+  // A PIN handed out after the reset's snapshot and retired while the reset waits, by
+  // SERIALIZABLE transactions as chimed's writers are. The reset's snapshot sees the PIN free,
+  // and the retired-PIN trigger reads that snapshot too; what keeps the reset from issuing it
+  // is the unique index (the PIN is held when the reset writes) and SSI (which aborts one of the
+  // transactions whose reads the others' writes invalidate). Whichever loses, no PIN may end
+  // up both retired and held, nor held twice.
+  void PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued(bool queued) {
+    Third("SET default_transaction_isolation = 'serializable'");
+    Other("BEGIN");
+    Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");  // the reset waits for u1
+    auto reset = StartReset({7777700001ULL, 5555566666ULL, 5555577777ULL}, queued);
+    WaitUntilBlockedBy(other_);
+    Third("UPDATE users SET pin = '7777700001' WHERE user_id = 'u2'");  // committed: handed out
+    Third("BEGIN");
+    Third("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");  // ... and given up
+    Third("INSERT INTO retired_pins(pin, retired_ms) VALUES ('7777700001', 1)");
+    Other("COMMIT");  // the reset goes on
+    StatusOr<model::User> got = reset.get();
+    PGresult* res = PQexec(third_, "COMMIT");  // SSI may refuse this one instead
+    PQclear(res);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_NE(got->personal_pin, "7777700001");
+    EXPECT_EQ(Pin("u1"), got->personal_pin);
+    EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r ON r.pin = u.pin"), "0");
+    EXPECT_EQ(
+        Sql(url_, "SELECT count(*) FROM users WHERE pin = '7777700001'"),
+        Sql(url_, "SELECT count(*) FROM retired_pins WHERE pin = '7777700001'") == "1" ? "0" : "1");
+  }
+
   // A concurrent reset of the same user, uncommitted: the reset waits for its row lock, then
-  // retires the PIN that reset set, not the one it read before.
+  // runs again and retires the PIN that reset set, not the one it read before.
   void ConcurrentResetOfTheSameUserIsRetiredToo(bool queued) {
     Other("BEGIN");
     Other("UPDATE users SET pin = '8888800001' WHERE user_id = 'u1'");
     Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('1111122222', 1)");
-    auto reset = StartReset({5555566666ULL}, queued);
-    EXPECT_EQ(reset.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+    auto reset = StartReset({5555566666ULL, 5555577777ULL}, queued);
+    WaitUntilBlockedBy(other_);
     Other("COMMIT");
     StatusOr<model::User> got = reset.get();
     ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(got->personal_pin, "5555566666");
-    EXPECT_EQ(Pin("u1"), "5555566666");
+    // The reset was aborted (40001) and ran again: a write function with a fresh script, a
+    // queued reset with the script's next candidate.
+    EXPECT_EQ(got->personal_pin, queued ? "5555577777" : "5555566666");
+    EXPECT_EQ(Pin("u1"), got->personal_pin);
     EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
               "1111122222,8888800001");
   }
+
+  std::unique_ptr<PgStore> store_;
+  PGconn* other_ = nullptr;
+  PGconn* third_ = nullptr;
 };
 
 TEST_F(PgResetPinTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
@@ -497,6 +580,12 @@ TEST_F(PgResetPinTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
 }
 TEST_F(PgResetPinTest, QueuedPinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
   PinBeingRetiredByAConcurrentTransactionIsNeverIssued(/*queued=*/true);
+}
+TEST_F(PgResetPinTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
+  PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued(/*queued=*/false);
+}
+TEST_F(PgResetPinTest, QueuedPinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
+  PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued(/*queued=*/true);
 }
 TEST_F(PgResetPinTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
   ConcurrentResetOfTheSameUserIsRetiredToo(/*queued=*/false);
@@ -520,31 +609,49 @@ class PgQueuedResetsTest : public PgResetPinTest {
     ASSERT_NE(store_, nullptr);
   }
 
-  // Queues resets of (account, user) with candidates from one script, all in one batch.
-  std::vector<StatusOr<model::User>> ResetTogether(
-      const std::vector<std::pair<std::string, std::string>>& resets,
-      chime::testing::ScriptedRandom& random) {
-    std::promise<void> running, release;
-    auto released = release.get_future().share();
+  // Holds the writer in a write function until ReleaseWriter(), so that everything queued
+  // meanwhile becomes its next batch.
+  void HoldWriter() {
+    std::promise<void> running;
     store_->Write(
-        [&running, released](Tx&) {
+        [&running, released = release_.get_future().share()](Tx&) {
           running.set_value();
           released.wait();
           return OkStatus();
         },
         [](Status) {});
     running.get_future().wait();
-    std::vector<std::promise<StatusOr<model::User>>> results(resets.size());
-    for (size_t i = 0; i < resets.size(); ++i) {
-      store_->ResetPin(
-          PinResetAudit{"r" + std::to_string(i), "p", resets[i].first, resets[i].second, 7}, random,
-          [&results, i](StatusOr<model::User> got) { results[i].set_value(std::move(got)); });
+  }
+  void ReleaseWriter() { release_.set_value(); }
+
+  // Queues a reset of (account, user) with candidates from `random`; its outcome.
+  std::future<StatusOr<model::User>> QueueReset(const std::string& account_id,
+                                                const std::string& user_id,
+                                                chime::testing::ScriptedRandom& random) {
+    auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
+    store_->ResetPin(PinResetAudit{"r" + std::to_string(queued_++), "p", account_id, user_id, 7},
+                     random,
+                     [promise](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
+    return promise->get_future();
+  }
+
+  // Queues resets of (account, user) with candidates from one script, all in one batch.
+  std::vector<StatusOr<model::User>> ResetTogether(
+      const std::vector<std::pair<std::string, std::string>>& resets,
+      chime::testing::ScriptedRandom& random) {
+    HoldWriter();
+    std::vector<std::future<StatusOr<model::User>>> pending;
+    for (const auto& [account_id, user_id] : resets) {
+      pending.push_back(QueueReset(account_id, user_id, random));
     }
-    release.set_value();
+    ReleaseWriter();
     std::vector<StatusOr<model::User>> out;
-    for (auto& r : results) out.push_back(r.get_future().get());
+    for (auto& f : pending) out.push_back(f.get());
     return out;
   }
+
+  std::promise<void> release_;
+  int queued_ = 0;
 };
 
 TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
@@ -596,6 +703,45 @@ TEST_F(PgQueuedResetsTest, TwoResetsOfAGroupDrawingOneCandidateAreRetriedApart) 
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "2");
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), "2");
   EXPECT_GE(store_->stats().writer.retries, 1);
+}
+
+// Resets between write functions in one batch: each group of resets is one function with a
+// savepoint of its own, and a failing function rolls back only itself.
+TEST_F(PgQueuedResetsTest, ResetsMixedWithWriteFunctionsKeepEveryOutcome) {
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL, 5555500003ULL});
+  auto write = [this](std::function<Status(Tx&)> fn) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    store_->Write(std::move(fn), [promise](Status s) { promise->set_value(s); });
+    return promise->get_future();
+  };
+  HoldWriter();
+  auto doc = write([](Tx& tx) { return tx.PutDocument("doc", "kept", "{}"); });
+  auto first = QueueReset("a", "u1", random);
+  auto second = QueueReset("a", "u2", random);
+  auto failing = write([](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.PutDocument("doc", "gone", "{}"));
+    return InvalidArgument("refused after a statement");
+  });
+  auto third = QueueReset("a", "u1", random);
+  ReleaseWriter();
+  EXPECT_TRUE(doc.get().ok());
+  EXPECT_EQ(failing.get().code(), Code::kInvalidArgument);
+  StatusOr<model::User> got[] = {first.get(), second.get(), third.get()};
+  for (const auto& g : got) ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(got[2]->personal_pin, "5555500003");
+  EXPECT_EQ(Pin("u1"), "5555500003");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(key, ',' ORDER BY key) FROM documents"), "kept");
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
+            "1111122222,2222233333,5555500001");
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit"),
+            "r0,r1,r2");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.largest_batch, 5);
+  EXPECT_EQ(stats.retries, 0);
+  EXPECT_EQ(stats.commits, 2);  // the holding write's, then the batch's
 }
 
 // Store::ReadAccessKey reads its row without a transaction; such a read may run one statement

@@ -30,6 +30,18 @@ StatusOr<PgResult> PgTx::Run(std::string_view sql, const Params& params, std::st
   return result;
 }
 
+StatusOr<PgResult> PgTx::RunChecked(std::string_view sql, const Params& params,
+                                    std::string_view op) {
+  auto result = Run(sql, params, op);
+  if (!result.ok() && health_.failure == Failure::kStatement &&
+      result.status().code() == Code::kConflict) {
+    health_.failure = Failure::kSerialization;
+    health_.status = UnavailableError();
+    return health_.status;
+  }
+  return result;
+}
+
 StatusOr<PgResult> PgTx::BeginWith(std::string_view sql, const Params& params,
                                    std::string_view op) {
   DeferredBegin begin = std::move(*begin_);

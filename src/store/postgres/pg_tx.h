@@ -45,7 +45,7 @@ struct DeferredBegin {
 struct PinResetJob {
   PinResetAudit audit;
   RandomSource* random = nullptr;
-  int max_attempts = 64;
+  int max_attempts = model::kPinAttempts;
   std::optional<model::User> user;  // the user as stored, set by a run that reset the PIN
 };
 
@@ -53,13 +53,15 @@ class PgTx final : public Tx {
  public:
   // `writable` false makes every write method fail with kInternal (a Read callback wrote).
   PgTx(PgConnection& conn, bool writable) : conn_(&conn), writable_(writable) {}
-  // A read-only transaction that PgTx itself begins with its first statement.
+  // A read that PgTx itself begins with its first statement (or, with an empty begin.sql, a
+  // read of one statement and no transaction).
   PgTx(PgConnection& conn, DeferredBegin begin)
       : conn_(&conn), writable_(false), begin_(std::move(begin)) {}
 
   const TxHealth& health() const { return health_; }
-  // False while a deferred BEGIN has not been sent: there is no transaction to end.
-  bool began() const { return !begin_.has_value(); }
+  // False while a deferred BEGIN has not been sent: there is no transaction to end (nor after
+  // a one-statement read, which has none).
+  bool began() const { return !begin_.has_value() && !single_statement_; }
 
   StatusOr<model::Account> GetAccount(const std::string& account_id) override;
   StatusOr<Page<model::Account>> ListAccounts(const AccountQuery& query) override;
@@ -75,7 +77,7 @@ class PgTx final : public Tx {
   Status UpdateUser(const model::User& user) override;
   // One statement per attempt instead of the default's nine (pg_tx_reset_pin.cc).
   StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
-                                 int max_attempts = 64) override;
+                                 int max_attempts = model::kPinAttempts) override;
   // Tx::ResetPin for each job, in order, with one statement for all of them (plus one per
   // round of taken candidates, and one more per user named again): the writer's batch of
   // resets. Sets `results[i]` (and jobs[i]->user) for every job and returns OK, unless a
@@ -111,6 +113,12 @@ class PgTx final : public Tx {
   Status RequireWritable(std::string_view op) const;
   // Runs one statement unless an earlier one failed; records the first failure.
   StatusOr<PgResult> Run(std::string_view sql, const Params& params, std::string_view op);
+  // Run, for a write whose unique values this transaction checked first: a unique violation
+  // then means a concurrent transaction claimed one after our snapshot (one that PostgreSQL did
+  // not report as a serialization failure: another statement of this batch, or a session that
+  // is not SERIALIZABLE). The transaction is retried as after a serialization failure, and its
+  // checks then see the claim and name it.
+  StatusOr<PgResult> RunChecked(std::string_view sql, const Params& params, std::string_view op);
   // True when `sql` with `params` yields a row.
   StatusOr<bool> Exists(std::string_view sql, const Params& params, std::string_view op);
   // kNotFound naming the account unless it exists.
@@ -136,6 +144,19 @@ class PgTx final : public Tx {
     }
     return page;
   }
+
+  // ResetPins' steps: which jobs have run how often, and one statement's worth of them.
+  struct ResetProgress {
+    std::vector<int> attempts;   // candidates drawn, per job
+    std::vector<bool> finished;  // result final (user set, or an error)
+  };
+  struct ResetRound;
+  // The next statement's jobs (the first unfinished one of each user) and parameters.
+  ResetRound NextResetRound(const std::vector<PinResetJob*>& jobs, ResetProgress& progress);
+  // Records a statement's answers; diagnoses the refused resets with the ordinary reads.
+  Status ReadResetAnswers(const PgResult& r, const std::vector<PinResetJob*>& jobs,
+                          const ResetRound& round, ResetProgress& progress,
+                          std::vector<Status>& results);
 
   // The first statement of a deferred-begin transaction (see DeferredBegin).
   StatusOr<PgResult> BeginWith(std::string_view sql, const Params& params, std::string_view op);

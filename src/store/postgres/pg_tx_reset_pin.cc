@@ -20,18 +20,10 @@
 // is turned into a serialization failure: the writer runs the whole transaction again in a new
 // snapshot, which sees the claimed PIN (pg_writer.h). Two resets of one statement that drew the
 // same candidate end the same way.
-//
-// The writer runs a batch of resets only at READ COMMITTED (pg_writer.h), where the statement
-// is just as safe. Each statement reads a fresh snapshot, so a PIN another transaction retired
-// is either still that user's PIN or already retired in it: never neither. The row lock waits
-// for a concurrent reset of the same user and then re-reads the row's newest version, so the
-// PIN retired is the one that reset set. The unique index and the trigger, whose query takes its
-// own snapshot there, refuse what a concurrent transaction claims after the statement's snapshot.
-// A user refused by the statement but allowed by the reads that follow (it changed in between)
-// is reset again.
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "common/log.h"
 #include "model/lifecycle.h"
@@ -50,7 +42,9 @@ namespace {
 // `(account_id || '')`: the account is checked on the row the user_id index finds, never used
 // to choose an index. Planned without statistics (a fresh or just-loaded table), the generic
 // plan of this prepared statement otherwise walked every user of the account.
-// The rows are locked in seq order, so that two writers' batches cannot deadlock on each other.
+// The rows are locked in seq order, so that two writers' statements do not deadlock on each
+// other. (A later statement of the same batch locks more rows while holding these; a deadlock
+// that this allows is detected by PostgreSQL and retried like a serialization failure.)
 constexpr char kResetPinsSql[] =
     "WITH req AS ("
     "  SELECT * FROM unnest($1::text[], $2::text[], $4::text[], $5::bigint[], $6::text[],"
@@ -94,6 +88,12 @@ Status WhyRefused(Tx& tx, const PinResetAudit& a) {
 
 }  // namespace
 
+// The state of a PgTx::ResetPins call: which job is where.
+struct PgTx::ResetRound {
+  std::vector<size_t> jobs;  // this statement's jobs: the first unfinished one of each user
+  Params params;
+};
+
 StatusOr<model::User> PgTx::ResetPin(const PinResetAudit& audit, RandomSource& random,
                                      int max_attempts) {
   PinResetJob job{audit, &random, max_attempts, std::nullopt};
@@ -110,83 +110,89 @@ Status PgTx::ResetPins(const std::vector<PinResetJob*>& jobs, std::vector<Status
     results.assign(jobs.size(), s);
     return s;
   }
-  std::vector<int> attempts(jobs.size(), 0);
-  std::vector<bool> finished(jobs.size(), false);
-  for (;;) {
-    // This statement's resets: the first unfinished one of each user.
-    std::vector<size_t> now;
-    std::unordered_set<std::string_view> users;
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      if (!finished[i] && users.insert(jobs[i]->audit.user_id).second) now.push_back(i);
-    }
-    if (now.empty()) break;
-    std::vector<std::string> user_ids, account_ids, candidates, at_ms, request_ids, principals;
-    for (size_t i : now) {
-      const PinResetAudit& a = jobs[i]->audit;
-      user_ids.push_back(a.user_id);
-      account_ids.push_back(a.account_id);
-      candidates.push_back(model::DrawPinCandidate(*jobs[i]->random));
-      at_ms.push_back(std::to_string(a.at_ms));
-      request_ids.push_back(a.request_id);
-      principals.push_back(a.principal);
-      ++attempts[i];
-    }
-    Params p;
-    p.Array(user_ids)
-        .Array(account_ids)
-        .Text(model::ToString(model::RegistrationStatus::kUnregistered))
-        .Array(candidates)
-        .Array(at_ms)
-        .Array(request_ids)
-        .Array(principals);
-    auto r = Run(kResetPinsSql, p, "users.reset_pin");
-    if (!r.ok()) {
-      if (health_.failure == Failure::kStatement && r.status().code() == Code::kConflict) {
-        // A concurrent transaction, or another reset of this statement, claimed a candidate
-        // (see the top of this file).
-        health_.failure = Failure::kSerialization;
-        health_.status = UnavailableError();
-      }
-      return health_.status;
-    }
-    std::vector<bool> answered(now.size(), false);
-    for (int row = 0; row < r->rows(); ++row) {
-      const int64_t position = r->Int(row, kPositionColumn);
-      if (position < 1 || position > static_cast<int64_t>(now.size())) {
-        LOG_ERROR("store ResetPin answered a reset it was not asked for");
-        return InternalError();
-      }
-      answered[position - 1] = true;
-      const size_t i = now[position - 1];
-      if (r->IsNull(row, 0)) {  // taken: draw another, up to the job's limit
-        if (attempts[i] >= jobs[i]->max_attempts) {
-          results[i] = model::PinAllocationFailed();
-          finished[i] = true;
-        }
-        continue;
-      }
-      ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(*r, row));
-      jobs[i]->user = std::move(seq_and_user.second);
-      finished[i] = true;
-    }
-    for (size_t k = 0; k < now.size(); ++k) {
-      if (answered[k]) continue;
-      const size_t i = now[k];
-      Status why = WhyRefused(*this, jobs[i]->audit);
-      if (health_.failed) return health_.status;
-      if (!why.ok()) {
-        results[i] = std::move(why);
-        finished[i] = true;
-      } else if (attempts[i] >= jobs[i]->max_attempts) {
-        LOG_ERROR("store ResetPin kept refusing a user the model allows to reset");
-        results[i] = InternalError();
-        finished[i] = true;
-      }
-      // Otherwise the user changed between the statement and these reads (READ COMMITTED
-      // gives each statement its own snapshot): reset it again.
+  ResetProgress progress{std::vector<int>(jobs.size(), 0), std::vector<bool>(jobs.size(), false)};
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i]->max_attempts < 1) {  // as model::AllocatePin: no attempt, no PIN
+      results[i] = model::PinAllocationFailed();
+      progress.finished[i] = true;
     }
   }
-  return health_.failed ? health_.status : OkStatus();
+  for (;;) {
+    ResetRound round = NextResetRound(jobs, progress);
+    if (round.jobs.empty()) break;
+    ASSIGN_OR_RETURN(PgResult r, RunChecked(kResetPinsSql, round.params, "users.reset_pin"));
+    RETURN_IF_ERROR(ReadResetAnswers(r, jobs, round, progress, results));
+  }
+  return OkStatus();
+}
+
+PgTx::ResetRound PgTx::NextResetRound(const std::vector<PinResetJob*>& jobs,
+                                      ResetProgress& progress) {
+  ResetRound round;
+  std::unordered_set<std::string_view> users;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (!progress.finished[i] && users.insert(jobs[i]->audit.user_id).second) {
+      round.jobs.push_back(i);
+    }
+  }
+  std::vector<std::string> user_ids, account_ids, candidates, at_ms, request_ids, principals;
+  for (size_t i : round.jobs) {
+    const PinResetAudit& a = jobs[i]->audit;
+    user_ids.push_back(a.user_id);
+    account_ids.push_back(a.account_id);
+    candidates.push_back(model::DrawPinCandidate(*jobs[i]->random));
+    at_ms.push_back(std::to_string(a.at_ms));
+    request_ids.push_back(a.request_id);
+    principals.push_back(a.principal);
+    ++progress.attempts[i];
+  }
+  round.params.Array(user_ids)
+      .Array(account_ids)
+      .Text(model::ToString(model::RegistrationStatus::kUnregistered))
+      .Array(candidates)
+      .Array(at_ms)
+      .Array(request_ids)
+      .Array(principals);
+  return round;
+}
+
+Status PgTx::ReadResetAnswers(const PgResult& r, const std::vector<PinResetJob*>& jobs,
+                              const ResetRound& round, ResetProgress& progress,
+                              std::vector<Status>& results) {
+  std::vector<bool> answered(round.jobs.size(), false);
+  for (int row = 0; row < r.rows(); ++row) {
+    const int64_t position = r.Int(row, kPositionColumn);
+    if (position < 1 || position > static_cast<int64_t>(round.jobs.size())) {
+      LOG_ERROR("store ResetPin answered a reset it was not asked for");
+      return InternalError();
+    }
+    answered[position - 1] = true;
+    const size_t i = round.jobs[position - 1];
+    if (r.IsNull(row, 0)) {  // taken: draw another, up to the job's limit
+      if (progress.attempts[i] >= jobs[i]->max_attempts) {
+        results[i] = model::PinAllocationFailed();
+        progress.finished[i] = true;
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(r, row));
+    jobs[i]->user = std::move(seq_and_user.second);
+    progress.finished[i] = true;
+  }
+  for (size_t k = 0; k < round.jobs.size(); ++k) {
+    if (answered[k]) continue;
+    const size_t i = round.jobs[k];
+    Status why = WhyRefused(*this, jobs[i]->audit);
+    if (health_.failed) return health_.status;
+    if (why.ok()) {
+      // The statement and these reads disagree within one snapshot: a bug, not a client error.
+      LOG_ERROR("store ResetPin refused a user the model allows to reset");
+      why = InternalError();
+    }
+    results[i] = std::move(why);
+    progress.finished[i] = true;
+  }
+  return OkStatus();
 }
 
 }  // namespace chime::store::postgres

@@ -82,7 +82,8 @@ Status PgTx::InsertUser(const model::User& user) {
   RETURN_IF_ERROR(LockSeqOrder("users", user.account_id));
   Params p;
   AddUser(p, user);
-  return Run("INSERT INTO users(user_id, account_id, primary_email, primary_provisioned_number, "
+  return RunChecked(
+             "INSERT INTO users(user_id, account_id, primary_email, primary_provisioned_number, "
              "display_name, license_type, user_type, registration_status, invitation_status, "
              "registered_ms, invited_ms, alexa_enabled, alexa_room_arn, pin) "
              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
@@ -110,7 +111,8 @@ Status PgTx::UpdateUser(const model::User& user) {
   }
   Params p;
   AddUser(p, user);
-  return Run("UPDATE users SET primary_email = $3, primary_provisioned_number = $4, "
+  return RunChecked(
+             "UPDATE users SET primary_email = $3, primary_provisioned_number = $4, "
              "display_name = $5, license_type = $6, user_type = $7, registration_status = $8, "
              "invitation_status = $9, registered_ms = $10, invited_ms = $11, "
              "alexa_enabled = $12, alexa_room_arn = $13, pin = $14 "

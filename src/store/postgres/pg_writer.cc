@@ -205,10 +205,8 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   // Consecutive resets run as one function (RunResets), which needs no savepoint of its own
   // when it is the whole batch.
   size_t functions = 0;
-  bool only_resets = true;
   for (size_t i = 0; i < items.size(); ++i) {
     if (!items[i]->reset || i == 0 || !items[i - 1]->reset) ++functions;
-    only_resets = only_resets && items[i]->reset;
   }
   const bool multi = functions > 1;
   const std::string token = RandomToken();
@@ -217,12 +215,7 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   // (PgConnection::Defer). If the server refuses one of them, that statement's caller fails
   // and RunOne sees deferred_failed(): a failure of the transaction, not of the function.
   w.conn->DiscardDeferred();
-  // A batch of resets only is READ COMMITTED: the reset statement is correct there by its row
-  // lock, its snapshot checks and the unique index (pg_tx_reset_pin.cc), and it spares writers
-  // the serialization failures SERIALIZABLE's predicate locks raise between concurrent resets
-  // on neighbouring index pages. Everything else needs SERIALIZABLE (see the top of pg_writer.h).
-  w.conn->Defer(only_resets ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                            : "BEGIN ISOLATION LEVEL SERIALIZABLE");
+  w.conn->Defer("BEGIN ISOLATION LEVEL SERIALIZABLE");
   w.conn->Defer("INSERT INTO chimed_commit_markers(token) VALUES ('" + token + "')");
   if (multi) w.conn->Defer("SAVEPOINT w");
   bool any_ok = false;
@@ -307,7 +300,9 @@ bool PgWriter::RunResets(Worker& w, const std::vector<Item*>& items, size_t firs
   std::vector<Status> outcomes;
   Status status;
   auto fn = [&](Tx& tx) { return static_cast<PgTx&>(tx).ResetPins(jobs, outcomes); };
-  if (!RunOne(w, fn, own_savepoint, &status, abort)) return false;
+  const bool kept = RunOne(w, fn, own_savepoint, &status, abort);
+  writes_.fetch_add(static_cast<int64_t>(n) - 1);  // RunOne counted the group once
+  if (!kept) return false;
   if (n == 1) {
     results[first] = status.ok() ? outcomes[0] : status;
     return true;

@@ -8,15 +8,14 @@
 // instances on one database; the price is that PostgreSQL may abort a transaction with 40001
 // (serialization failure) or 40P01 (deadlock). Such a batch is retried, and after a failed
 // batch every function runs in a transaction of its own, so one hot row cannot starve the rest.
-// A batch of resets only (SubmitReset) runs READ COMMITTED instead: the reset statement needs
-// nothing more (pg_tx_reset_pin.cc), and several writers' resets then do not abort each other.
 //
 // Round trips: the BEGIN, the commit marker and each savepoint release are not waited for on
 // their own; they travel in one libpq pipeline with the next statement (a function's first
 // statement, or the COMMIT). So a batch of b functions of one statement each costs b + 1 round
 // trips. A refused statement sent ahead fails the transaction, never the function. Resets
 // (SubmitReset) that follow each other in a batch run together as one function and one
-// statement, so a batch of b resets costs 2 round trips.
+// statement, so a batch of b resets costs 2 round trips (more only when a drawn PIN was taken,
+// a user is named twice, or a reset is refused and its error must be read).
 //
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
@@ -68,7 +67,7 @@ struct PgWriterOptions {
 };
 
 struct PgWriterStats {
-  int64_t writes = 0;              // function runs, retries included
+  int64_t writes = 0;              // function and reset runs, retries included
   int64_t commits = 0;             // batches committed
   int64_t retries = 0;             // transactions retried (40001, 40P01, lost connection)
   int64_t failed_batches = 0;      // transactions that did not commit for a reason outside fn

@@ -45,7 +45,7 @@ class SqliteTx final : public Tx {
   // UNIQUE index and a retired_pins test decide), one INSERT each for the retired PIN and the
   // audit; all inside a savepoint of its own (sqlite_tx_reset_pin.cc).
   StatusOr<model::User> ResetPin(const PinResetAudit& audit, RandomSource& random,
-                                 int max_attempts = 64) override;
+                                 int max_attempts = model::kPinAttempts) override;
 
   StatusOr<bool> PinTaken(const std::string& pin) override;
   Status RetirePin(const std::string& pin, int64_t now_ms) override;
