@@ -569,9 +569,8 @@ def write_report(path, res):
                f"in parallel across requests), {read_tx:.2f} read-only transactions per reset, "
                f"and {writer_tx:.2f} writer transactions per reset (group commit: "
                f"**{1 / max(writer_tx, 1e-9):.1f} resets per COMMIT**, {writers} writer "
-               f"connection(s), each running its batch's statements one after another; a batch "
-               f"made only of resets runs READ COMMITTED and resets all its users in one "
-               f"statement)")
+               f"connection(s), each running its batch's statements one after another; the "
+               f"resets that follow each other in a batch run as one statement)")
     overhead = r"^(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK|INSERT INTO chimed_commit_markers|SELECT access_key_id|SELECT pg_stat)"
     fn_stmts = sum(s["calls"] for s in sp["statements"]
                    if not re.search(overhead, s["query"])) / n
