@@ -481,87 +481,12 @@ class PgResetPinTest : public PgStoreTest {
   std::string Pin(const std::string& user) {
     return Sql(url_, "SELECT pin FROM users WHERE user_id = '" + user + "'");
   }
-
-  void CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(bool queued) {
-    // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
-    // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
-    Other("BEGIN");
-    Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
-    auto reset = StartReset({7777788888ULL, 5555566666ULL}, queued);
-    WaitUntilBlockedBy(other_);
-    Other("COMMIT");
-    StatusOr<model::User> got = reset.get();
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(got->personal_pin, "5555566666");
-    EXPECT_EQ(Pin("u1"), "5555566666");
-    EXPECT_EQ(Pin("u2"), "7777788888");
-    EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
-    EXPECT_GE(store_->stats().writer.retries, 1);  // the 23505 re-ran the transaction
+  // Every retired PIN, in order; the request ids of the audit rows, in insertion order.
+  std::string RetiredPins() {
+    return Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins");
   }
-
-  void PinBeingRetiredByAConcurrentTransactionIsNeverIssued(bool queued) {
-    // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
-    // commits, the unique index no longer holds 2222233333, and under SERIALIZABLE the
-    // retired-PIN trigger reads the reset's older snapshot; only the snapshot read of users
-    // sees the PIN as taken.
-    Other("BEGIN");
-    Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
-    Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
-    auto reset = StartReset({2222233333ULL, 5555566666ULL}, queued);
-    (void)reset.wait_for(std::chrono::seconds(2));  // not expected to wait; commit either way
-    Other("COMMIT");
-    StatusOr<model::User> got = reset.get();
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(got->personal_pin, "5555566666");
-    EXPECT_EQ(Pin("u1"), "5555566666");
-  }
-
-  // A PIN handed out after the reset's snapshot and retired while the reset waits, by
-  // SERIALIZABLE transactions as chimed's writers are. The reset's snapshot sees the PIN free,
-  // and the retired-PIN trigger reads that snapshot too; what keeps the reset from issuing it
-  // is the unique index (the PIN is held when the reset writes) and SSI (which aborts one of the
-  // transactions whose reads the others' writes invalidate). Whichever loses, no PIN may end
-  // up both retired and held, nor held twice.
-  void PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued(bool queued) {
-    Third("SET default_transaction_isolation = 'serializable'");
-    Other("BEGIN");
-    Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");  // the reset waits for u1
-    auto reset = StartReset({7777700001ULL, 5555566666ULL, 5555577777ULL}, queued);
-    WaitUntilBlockedBy(other_);
-    Third("UPDATE users SET pin = '7777700001' WHERE user_id = 'u2'");  // committed: handed out
-    Third("BEGIN");
-    Third("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");  // ... and given up
-    Third("INSERT INTO retired_pins(pin, retired_ms) VALUES ('7777700001', 1)");
-    Other("COMMIT");  // the reset goes on
-    StatusOr<model::User> got = reset.get();
-    PGresult* res = PQexec(third_, "COMMIT");  // SSI may refuse this one instead
-    PQclear(res);
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_NE(got->personal_pin, "7777700001");
-    EXPECT_EQ(Pin("u1"), got->personal_pin);
-    EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r ON r.pin = u.pin"), "0");
-    EXPECT_EQ(
-        Sql(url_, "SELECT count(*) FROM users WHERE pin = '7777700001'"),
-        Sql(url_, "SELECT count(*) FROM retired_pins WHERE pin = '7777700001'") == "1" ? "0" : "1");
-  }
-
-  // A concurrent reset of the same user, uncommitted: the reset waits for its row lock, then
-  // runs again and retires the PIN that reset set, not the one it read before.
-  void ConcurrentResetOfTheSameUserIsRetiredToo(bool queued) {
-    Other("BEGIN");
-    Other("UPDATE users SET pin = '8888800001' WHERE user_id = 'u1'");
-    Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('1111122222', 1)");
-    auto reset = StartReset({5555566666ULL, 5555577777ULL}, queued);
-    WaitUntilBlockedBy(other_);
-    Other("COMMIT");
-    StatusOr<model::User> got = reset.get();
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
-    // The reset was aborted (40001) and ran again: a write function with a fresh script, a
-    // queued reset with the script's next candidate.
-    EXPECT_EQ(got->personal_pin, queued ? "5555577777" : "5555566666");
-    EXPECT_EQ(Pin("u1"), got->personal_pin);
-    EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
-              "1111122222,8888800001");
+  std::string AuditedRequests() {
+    return Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit");
   }
 
   std::unique_ptr<PgStore> store_;
@@ -569,29 +494,96 @@ class PgResetPinTest : public PgStoreTest {
   PGconn* third_ = nullptr;
 };
 
-TEST_F(PgResetPinTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
-  CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(/*queued=*/false);
+// The races, each run twice: the reset in a write function (Tx::ResetPin, a fresh script for
+// every run of the function) and queued (Store::ResetPin, one script for all runs).
+class PgResetRaceTest : public PgResetPinTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  bool queued() const { return GetParam(); }
+};
+INSTANTIATE_TEST_SUITE_P(postgres, PgResetRaceTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "Queued" : "InAWriteFunction");
+                         });
+
+TEST_P(PgResetRaceTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
+  // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
+  // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
+  auto reset = StartReset({7777788888ULL, 5555566666ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
+  EXPECT_EQ(Pin("u2"), "7777788888");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
+  EXPECT_GE(store_->stats().writer.retries, 1);  // the 23505 re-ran the transaction
 }
-TEST_F(PgResetPinTest, QueuedCandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
-  CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother(/*queued=*/true);
+
+TEST_P(PgResetRaceTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
+  // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
+  // commits, the unique index no longer holds 2222233333, and under SERIALIZABLE the
+  // retired-PIN trigger reads the reset's older snapshot; only the snapshot read of users
+  // sees the PIN as taken.
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
+  Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
+  auto reset = StartReset({2222233333ULL, 5555566666ULL}, queued());
+  (void)reset.wait_for(std::chrono::seconds(2));  // not expected to wait; commit either way
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
 }
-TEST_F(PgResetPinTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
-  PinBeingRetiredByAConcurrentTransactionIsNeverIssued(/*queued=*/false);
+
+// A PIN handed out after the reset's snapshot and retired while the reset waits, by
+// SERIALIZABLE transactions as chimed's writers are. The reset's snapshot sees the PIN free,
+// and the retired-PIN trigger reads that snapshot too; what keeps the reset from issuing it
+// is the unique index (the PIN is held when the reset writes) and SSI (which aborts one of the
+// transactions whose reads the others' writes invalidate). Whichever loses, no PIN may end
+// up both retired and held, nor held twice.
+TEST_P(PgResetRaceTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
+  Third("SET default_transaction_isolation = 'serializable'");
+  Other("BEGIN");
+  Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");  // the reset waits for u1
+  auto reset = StartReset({7777700001ULL, 5555566666ULL, 5555577777ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Third("UPDATE users SET pin = '7777700001' WHERE user_id = 'u2'");  // committed: handed out
+  Third("BEGIN");
+  Third("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");  // ... and given up
+  Third("INSERT INTO retired_pins(pin, retired_ms) VALUES ('7777700001', 1)");
+  Other("COMMIT");  // the reset goes on
+  StatusOr<model::User> got = reset.get();
+  PGresult* res = PQexec(third_, "COMMIT");  // SSI may refuse this one instead
+  PQclear(res);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_NE(got->personal_pin, "7777700001");
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r ON r.pin = u.pin"), "0");
+  EXPECT_EQ(
+      Sql(url_, "SELECT count(*) FROM users WHERE pin = '7777700001'"),
+      Sql(url_, "SELECT count(*) FROM retired_pins WHERE pin = '7777700001'") == "1" ? "0" : "1");
 }
-TEST_F(PgResetPinTest, QueuedPinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
-  PinBeingRetiredByAConcurrentTransactionIsNeverIssued(/*queued=*/true);
-}
-TEST_F(PgResetPinTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
-  PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued(/*queued=*/false);
-}
-TEST_F(PgResetPinTest, QueuedPinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
-  PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued(/*queued=*/true);
-}
-TEST_F(PgResetPinTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
-  ConcurrentResetOfTheSameUserIsRetiredToo(/*queued=*/false);
-}
-TEST_F(PgResetPinTest, QueuedResetWaitingForAConcurrentResetRetiresThePinItSet) {
-  ConcurrentResetOfTheSameUserIsRetiredToo(/*queued=*/true);
+
+// A concurrent reset of the same user, uncommitted: the reset waits for its row lock, then
+// runs again and retires the PIN that reset set, not the one it read before.
+TEST_P(PgResetRaceTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '8888800001' WHERE user_id = 'u1'");
+  Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('1111122222', 1)");
+  auto reset = StartReset({5555566666ULL, 5555577777ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  // The reset was aborted (40001) and ran again: a write function with a fresh script, a
+  // queued reset with the script's next candidate.
+  EXPECT_EQ(got->personal_pin, queued() ? "5555577777" : "5555566666");
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(RetiredPins(), "1111122222,8888800001");
 }
 
 // Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
@@ -650,6 +642,14 @@ class PgQueuedResetsTest : public PgResetPinTest {
     return out;
   }
 
+  // Everything queued while the writer was held ran as one batch of `n`, committed at once.
+  void ExpectOneBatchOf(int n) {
+    auto stats = store_->stats().writer;
+    EXPECT_EQ(stats.largest_batch, n);
+    EXPECT_EQ(stats.retries, 0);
+    EXPECT_EQ(stats.commits, 2);  // the holding write's, then the batch's
+  }
+
   std::promise<void> release_;
   int queued_ = 0;
 };
@@ -677,15 +677,10 @@ TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
   EXPECT_EQ(got[5].status().code(), Code::kNotFound);
   EXPECT_EQ(Pin("u1"), "5555500007");
   EXPECT_EQ(Pin("u2"), "5555500001");
-  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
-            "1111122222,2222233333,5555500005");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500005");
   // Audit rows in the order the resets took effect: u1's first one needed a second candidate.
-  EXPECT_EQ(Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit"),
-            "r1,r0,r2");
-  auto stats = store_->stats().writer;
-  EXPECT_EQ(stats.largest_batch, 6);
-  EXPECT_EQ(stats.retries, 0);
-  EXPECT_EQ(stats.commits, 2);  // the holding write's, then the group's
+  EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  ExpectOneBatchOf(6);
 }
 
 TEST_F(PgQueuedResetsTest, TwoResetsOfAGroupDrawingOneCandidateAreRetriedApart) {
@@ -734,14 +729,9 @@ TEST_F(PgQueuedResetsTest, ResetsMixedWithWriteFunctionsKeepEveryOutcome) {
   EXPECT_EQ(Pin("u1"), "5555500003");
   EXPECT_EQ(Pin("u2"), "5555500002");
   EXPECT_EQ(Sql(url_, "SELECT string_agg(key, ',' ORDER BY key) FROM documents"), "kept");
-  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
-            "1111122222,2222233333,5555500001");
-  EXPECT_EQ(Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit"),
-            "r0,r1,r2");
-  auto stats = store_->stats().writer;
-  EXPECT_EQ(stats.largest_batch, 5);
-  EXPECT_EQ(stats.retries, 0);
-  EXPECT_EQ(stats.commits, 2);  // the holding write's, then the batch's
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500001");
+  EXPECT_EQ(AuditedRequests(), "r0,r1,r2");
+  ExpectOneBatchOf(5);
 }
 
 // Store::ReadAccessKey reads its row without a transaction; such a read may run one statement
