@@ -88,7 +88,7 @@ Status WhyRefused(Tx& tx, const PinResetAudit& a) {
 
 }  // namespace
 
-// The state of a PgTx::ResetPins call: which job is where.
+// One statement of PgTx::ResetPins: the jobs it resets and its parameters.
 struct PgTx::ResetRound {
   std::vector<size_t> jobs;  // this statement's jobs: the first unfinished one of each user
   Params params;
