@@ -33,13 +33,17 @@ void Store::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done)
         return OkStatus();
       },
       [user, done = std::move(done)](Status status) {
-        if (status.ok() && !user->has_value()) {
-          LOG_ERROR("store ResetPin committed without a user");
-          status = Internal("Internal data store error.");
-        }
-        if (!status.ok()) return done(std::move(status));
-        done(std::move(**user));
+        FinishReset(std::move(status), *user, done);
       });
+}
+
+void FinishReset(Status status, std::optional<model::User>& user, const UserDoneFn& done) {
+  if (status.ok() && !user.has_value()) {
+    LOG_ERROR("store ResetPin committed without a user");
+    status = Internal("Internal data store error.");
+  }
+  if (!status.ok()) return done(std::move(status));
+  done(std::move(*user));
 }
 
 StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string& access_key_id) {

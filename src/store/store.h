@@ -181,6 +181,10 @@ using TxFn = std::function<Status(Tx&)>;
 using DoneFn = std::function<void(Status)>;
 using UserDoneFn = std::function<void(StatusOr<model::User>)>;
 
+// For Store::ResetPin implementations: calls `done` with the write's failure, or with `user`,
+// which a committed reset must have set (kInternal, logged, if it did not).
+void FinishReset(Status status, std::optional<model::User>& user, const UserDoneFn& done);
+
 class Store {
  public:
   virtual ~Store() = default;

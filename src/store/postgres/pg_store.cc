@@ -59,12 +59,7 @@ void PgStore::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn don
   job->audit = std::move(audit);
   job->random = &random;
   writer_->SubmitReset(job, [job, done = std::move(done)](Status status) {
-    if (status.ok() && !job->user.has_value()) {
-      LOG_ERROR("store ResetPin committed without a user");
-      status = InternalError();
-    }
-    if (!status.ok()) return done(std::move(status));
-    done(std::move(*job->user));
+    FinishReset(std::move(status), job->user, done);
   });
 }
 

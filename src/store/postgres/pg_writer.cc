@@ -8,6 +8,7 @@
 #include <exception>
 #include <random>
 #include <typeinfo>
+#include <utility>
 
 #include "common/log.h"
 #include "store/postgres/pg_tx.h"
@@ -202,13 +203,17 @@ void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
 PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
                                     std::vector<Status>& results) {
   if ((w.conn == nullptr || w.conn->broken()) && !Connect(w)) return Outcome::kNoServer;
-  // Consecutive resets run as one function (RunResets), which needs no savepoint of its own
-  // when it is the whole batch.
-  size_t functions = 0;
+  // The batch's functions, as [first, end) of items: consecutive resets run as one function
+  // (RunResets), which needs no savepoint of its own when it is the whole batch.
+  std::vector<std::pair<size_t, size_t>> functions;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (!items[i]->reset || i == 0 || !items[i - 1]->reset) ++functions;
+    if (i > 0 && items[i]->reset && items[i - 1]->reset) {
+      functions.back().second = i + 1;
+    } else {
+      functions.emplace_back(i, i + 1);
+    }
   }
-  const bool multi = functions > 1;
+  const bool multi = functions.size() > 1;
   const std::string token = RandomToken();
   // Round trips are what bounds a writer (bench/RESULTS-postgres.md), so the transaction's
   // opening and each savepoint release go out with the next statement, in one pipeline
@@ -219,22 +224,17 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   w.conn->Defer("INSERT INTO chimed_commit_markers(token) VALUES ('" + token + "')");
   if (multi) w.conn->Defer("SAVEPOINT w");
   bool any_ok = false;
-  for (size_t i = 0; i < items.size();) {
+  for (const auto& [first, end] : functions) {
     Outcome abort = Outcome::kRetry;
-    size_t n = 1;
-    bool kept;
-    if (items[i]->reset) {
-      while (i + n < items.size() && items[i + n]->reset) ++n;
-      kept = RunResets(w, items, i, n, multi, results, &abort);
-    } else {
-      kept = RunOne(w, items[i]->fn, multi, &results[i], &abort);
-    }
+    const bool kept = items[first]->reset
+                          ? RunResets(w, items, first, end - first, multi, results, &abort)
+                          : RunOne(w, items[first]->fn, multi, &results[first], &abort);
     if (!kept) {
       Rollback(w);
       failed_batches_.fetch_add(1);
       return abort;
     }
-    for (size_t end = i + n; i < end; ++i) any_ok = any_ok || results[i].ok();
+    for (size_t i = first; i < end; ++i) any_ok = any_ok || results[i].ok();
   }
   if (!any_ok) {
     // Every function failed on its own: nothing to commit, and each result is final.
