@@ -30,12 +30,13 @@ class FullDiskTest(unittest.TestCase):
         self.addCleanup(subprocess.run, ["umount", "-l", path], capture_output=True)
 
     def fill(self, path):
+        # Unbuffered: a buffered file would keep what the full disk refused and fail again at
+        # close. The last write may be partial; the next one fails.
         filler = os.path.join(path, "filler")
-        with open(filler, "wb") as f:
+        with open(filler, "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * (64 << 10))
-                    f.flush()
             except OSError:
                 pass
         return filler
