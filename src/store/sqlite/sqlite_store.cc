@@ -67,6 +67,10 @@ StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
   // FULL: the WAL is fsynced at every commit, which is what makes a 2xx answer durable (and
   // what the WAL write buffer relies on: each commit's sync writes its frames out).
   RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL", "open.synchronous"));
+  // Frames only at commits, never spilled mid-transaction: what the WAL write buffer needs to be
+  // empty whenever the write lock is released (wal_write_buffer.h). A transaction bigger than
+  // the page cache keeps its pages in memory instead; the writer's batches are small.
+  RETURN_IF_ERROR(conn->Exec("PRAGMA cache_spill = OFF", "open.cache_spill"));
   RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON", "open.foreign_keys"));
   if (options.checkpoint_interval_ms > 0) {
     RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0", "open.autocheckpoint"));

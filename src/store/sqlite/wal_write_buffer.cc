@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "store/sqlite/wal_zero_filler.h"
+
 namespace chime::store::sqlite {
 namespace {
 
@@ -11,6 +13,7 @@ struct VfsConfig {
   sqlite3_vfs vfs;  // first, so SQLite's sqlite3_vfs* is this object
   sqlite3_vfs* base;
   std::size_t capacity;
+  bool zero_fill;  // keep the file longer than the log (wal_zero_filler.h)
 };
 
 sqlite3_vfs* Base(sqlite3_vfs* vfs) { return reinterpret_cast<VfsConfig*>(vfs)->base; }
@@ -20,9 +23,11 @@ struct BufferedFile {
   sqlite3_file file;  // first: SQLite calls the methods below with this pointer
   sqlite3_file* real;
   std::size_t capacity;
-  char* buffer;         // nullptr until the first write
-  sqlite3_int64 start;  // the file offset of buffer[0]
-  std::size_t length;   // bytes held
+  char* buffer;               // nullptr until the first write
+  sqlite3_int64 start;        // the file offset of buffer[0]
+  std::size_t length;         // bytes held
+  sqlite3_int64 written_end;  // the end of the furthest write since the last sync
+  WalZeroFiller* filler;      // owned; nullptr when not zero-filling
 };
 
 // The unix VFS writes at most 128 KiB - 1 bytes per pwrite (it masks the count with 0x1ffff,
@@ -49,6 +54,8 @@ int Flush(BufferedFile* f) {
 int Close(sqlite3_file* file) {
   BufferedFile* f = AsBuffered(file);
   int flushed = Flush(f);
+  delete f->filler;  // before the file goes: SQLite may delete it right after closing it
+  f->filler = nullptr;
   int closed = Real(f).xClose(f->real);
   std::free(f->buffer);
   f->buffer = nullptr;
@@ -64,6 +71,7 @@ int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
 int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   BufferedFile* f = AsBuffered(file);
   const auto n = static_cast<std::size_t>(amount);
+  f->written_end = std::max(f->written_end, offset + amount);
   if (f->length > 0) {
     const sqlite3_int64 end = f->start + static_cast<sqlite3_int64>(f->length);
     // SQLite rewrites a frame in place when a transaction changes its page again.
@@ -93,13 +101,21 @@ int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
   BufferedFile* f = AsBuffered(file);
   if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return Real(f).xTruncate(f->real, size);
+  const int rc = Real(f).xTruncate(f->real, size);
+  if (rc == SQLITE_OK && f->filler != nullptr) f->filler->NoteTruncated(size);
+  return rc;
 }
 
 int Sync(sqlite3_file* file, int flags) {
   BufferedFile* f = AsBuffered(file);
   if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return Real(f).xSync(f->real, flags);
+  const int rc = Real(f).xSync(f->real, flags);
+  // After the commit's own sync, so that the filler's zeros are not among what it writes.
+  if (rc == SQLITE_OK && f->filler != nullptr && f->written_end > 0) {
+    f->filler->NoteLogEnd(f->written_end);
+  }
+  f->written_end = 0;
+  return rc;
 }
 
 int FileSize(sqlite3_file* file, sqlite3_int64* size) {
@@ -175,6 +191,9 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   int rc = base->xOpen(base, name, f->real, flags, out_flags);
   // SQLite calls xClose on a failed open only if pMethods is set: it is, if the base's is.
   f->file.pMethods = f->real->pMethods != nullptr ? &kWalMethods : nullptr;
+  if (rc == SQLITE_OK && name != nullptr && reinterpret_cast<VfsConfig*>(vfs)->zero_fill) {
+    f->filler = WalZeroFiller::Start(name).release();
+  }
   return rc;
 }
 
@@ -207,12 +226,14 @@ int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
 
 }  // namespace
 
-int RegisterWalWriteBufferVfs(const char* name, sqlite3_vfs* base, std::size_t capacity) {
+int RegisterWalWriteBufferVfs(const char* name, sqlite3_vfs* base, std::size_t capacity,
+                              bool zero_fill) {
   if (base == nullptr || capacity == 0) return SQLITE_MISUSE;
   // Lives as long as the process: SQLite keeps the pointer while the VFS is registered.
   auto* config = new VfsConfig{};
   config->base = base;
   config->capacity = capacity;
+  config->zero_fill = zero_fill;
   sqlite3_vfs& v = config->vfs;
   // Version 2 (no system-call overrides to pass on); xCurrentTimeInt64 is the base's if it has
   // one.
@@ -242,8 +263,8 @@ int RegisterWalWriteBufferVfs(const char* name, sqlite3_vfs* base, std::size_t c
 const char* WalWriteBufferVfs() {
   static const char* const kName = "chimed-wal-buffer";
   static const bool registered = [] {
-    return RegisterWalWriteBufferVfs(kName, sqlite3_vfs_find(nullptr), kWalWriteBufferBytes) ==
-           SQLITE_OK;
+    return RegisterWalWriteBufferVfs(kName, sqlite3_vfs_find(nullptr), kWalWriteBufferBytes,
+                                     /*zero_fill=*/true) == SQLITE_OK;
   }();
   return registered ? kName : nullptr;
 }

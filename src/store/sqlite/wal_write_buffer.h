@@ -18,6 +18,16 @@
 // Errors: a write the buffer deferred fails at the call that empties the buffer, normally the
 // commit's sync, so the commit fails just as it would have (SQLITE_FULL when the disk is full,
 // SQLITE_IOERR_WRITE otherwise), and SQLite rolls the transaction back.
+//
+// Spilled frames: SQLite also writes frames before the commit when a transaction's dirty pages
+// outgrow the page cache. Were that transaction rolled back, its frames could stay in the buffer
+// after the write lock is released, and reach the file later, over frames another process
+// (an admin command) wrote meanwhile. The store's write connection therefore runs with
+// cache_spill off, so that its frames are written only by commits, whose sync empties the buffer
+// while the lock is still held.
+//
+// The store's VFS also keeps the WAL file longer than the log, zero-filled, so that commits
+// overwrite instead of appending (wal_zero_filler.h).
 #pragma once
 
 #include <sqlite3.h>
@@ -30,12 +40,14 @@ namespace chime::store::sqlite {
 // the largest batches empty it a few times per commit; allocated on the first WAL write.
 inline constexpr std::size_t kWalWriteBufferBytes = 256 * 1024;
 
-// Registers the VFS over SQLite's default VFS (once, thread-safe) and returns its name, for
-// sqlite3_open_v2; nullptr if it could not be registered.
+// Registers the store's VFS (buffering and zero-filling) over SQLite's default VFS (once,
+// thread-safe) and returns its name, for sqlite3_open_v2; nullptr if it could not be registered.
 const char* WalWriteBufferVfs();
 
 // For tests: registers a buffering VFS called `name` (a string that outlives the process's use
-// of SQLite) over `base`, with a buffer of `capacity` bytes. Returns an SQLite result code.
-int RegisterWalWriteBufferVfs(const char* name, sqlite3_vfs* base, std::size_t capacity);
+// of SQLite) over `base`, with a buffer of `capacity` bytes, zero-filling each WAL ahead of its
+// log when `zero_fill`. Returns an SQLite result code.
+int RegisterWalWriteBufferVfs(const char* name, sqlite3_vfs* base, std::size_t capacity,
+                              bool zero_fill = false);
 
 }  // namespace chime::store::sqlite
