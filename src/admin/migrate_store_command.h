@@ -1,7 +1,7 @@
 // `chimed migrate-store`: copies a whole store into another, then verifies the copy.
 //
-//   CHIMED_MIGRATE_TO='postgresql://chimed:PASS@db1,db2/chimed' \
-//     chimed migrate-store --from sqlite:/var/lib/chimed/chimed.db
+//   export CHIMED_MIGRATE_TO='postgresql://chimed:PASS@db1,db2/chimed'  # password off argv
+//   chimed migrate-store --from sqlite:/var/lib/chimed/chimed.db
 //   chimed migrate-store --from sqlite:/var/lib/chimed/chimed.db --to postgres://db1/chimed
 //
 // Everything is copied: accounts, users and their PINs, retired PINs, PIN-reset audit records,
