@@ -139,6 +139,7 @@ class Tx {
   // Records `pin` as retired forever. Retiring an already retired PIN is OK.
   virtual Status RetirePin(const std::string& pin, int64_t now_ms) = 0;
   virtual Status InsertPinResetAudit(const PinResetAudit& audit) = 0;
+  // A scan of the audit (no index serves it: migration 2); for tests and tools, not requests.
   virtual StatusOr<int64_t> CountPinResetAudits(const std::string& account_id,
                                                 const std::string& user_id) = 0;
 

@@ -97,6 +97,12 @@ CREATE TABLE access_keys (
   last_used_ms INTEGER
 ) STRICT, WITHOUT ROWID;
 )sql"},
+      // The index cost every reset a write at a random place in a tree as large as the audit
+      // table (the table itself only appends), and nothing chimed serves reads by it: the audit
+      // is read in id order. Without it a durable reset costs about a sixth less CPU.
+      {2, "drop the unused per-user audit index", R"sql(
+DROP INDEX IF EXISTS pin_reset_audit_user;
+)sql"},
   };
   return kMigrations;
 }

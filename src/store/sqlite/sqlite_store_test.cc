@@ -292,6 +292,56 @@ TEST_P(SqliteStoreTest, MigrationsApplyOnceAcrossReopens) {
   }
 }
 
+// Migration 2 on a database made before it: the per-user audit index goes, the audit stays.
+TEST_P(SqliteStoreTest, AVersionOneDatabaseLosesTheAuditIndexAndKeepsItsAudit) {
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store
+                    ->WriteAndWait([](Tx& tx) {
+                      return tx.InsertPinResetAudit(PinResetAudit{"r1", "p", "acc", "u", 1});
+                    })
+                    .ok());
+    store->Close();
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  // Back to what version 1 left.
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE INDEX pin_reset_audit_user ON pin_reset_audit(account_id, "
+                         "user_id); DELETE FROM schema_migrations WHERE version > 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_EQ(AppliedVersions(path_), std::vector<int>{1});
+
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<int> all;
+  for (int v = 1; v <= LatestSchemaVersion(); ++v) all.push_back(v);
+  EXPECT_EQ(AppliedVersions(path_), all);
+  int64_t indexes = -1;
+  int64_t audits = -1;
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) -> Status {
+                    ASSIGN_OR_RETURN(audits, tx.CountPinResetAudits("acc", "u"));
+                    return OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM sqlite_schema "
+                               "WHERE name = 'pin_reset_audit_user'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  if (sqlite3_step(stmt) == SQLITE_ROW) indexes = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  EXPECT_EQ(indexes, 0);
+  EXPECT_EQ(audits, 1);
+}
+
 TEST_P(SqliteStoreTest, RefusesDatabaseFromNewerSchema) {
   OpenStore().reset();
   sqlite3* db = nullptr;
