@@ -278,9 +278,35 @@ std::vector<int> AppliedVersions(const std::string& path) {
   return versions;
 }
 
-TEST_P(SqliteStoreTest, MigrationsApplyOnceAcrossReopens) {
+std::vector<int> AllVersions() {
   std::vector<int> all;
   for (int v = 1; v <= LatestSchemaVersion(); ++v) all.push_back(v);
+  return all;
+}
+
+// Runs `sql` with a connection of the test's own, behind the store's back.
+void ExecBehindTheStore(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+  sqlite3_close(db);
+}
+
+// The first column of the first row of `sql`, read with a connection of the test's own.
+int64_t QueryBehindTheStore(const std::string& path, const char* sql) {
+  int64_t value = -1;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sql;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+TEST_P(SqliteStoreTest, MigrationsApplyOnceAcrossReopens) {
+  const std::vector<int> all = AllVersions();
   for (int round = 0; round < 3; ++round) {
     auto store = OpenStore();
     ASSERT_NE(store, nullptr);
@@ -304,23 +330,19 @@ TEST_P(SqliteStoreTest, AVersionOneDatabaseLosesTheAuditIndexAndKeepsItsAudit) {
                     .ok());
     store->Close();
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   // Back to what version 1 left.
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE INDEX pin_reset_audit_user ON pin_reset_audit(account_id, "
-                         "user_id); DELETE FROM schema_migrations WHERE version > 1",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ExecBehindTheStore(path_,
+                     "CREATE INDEX pin_reset_audit_user ON pin_reset_audit(account_id, user_id);"
+                     "DELETE FROM schema_migrations WHERE version > 1");
   ASSERT_EQ(AppliedVersions(path_), std::vector<int>{1});
 
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
-  std::vector<int> all;
-  for (int v = 1; v <= LatestSchemaVersion(); ++v) all.push_back(v);
-  EXPECT_EQ(AppliedVersions(path_), all);
-  int64_t indexes = -1;
+  EXPECT_EQ(AppliedVersions(path_), AllVersions());
+  EXPECT_EQ(QueryBehindTheStore(path_,
+                                "SELECT count(*) FROM sqlite_schema "
+                                "WHERE name = 'pin_reset_audit_user'"),
+            0);
   int64_t audits = -1;
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) -> Status {
@@ -328,30 +350,14 @@ TEST_P(SqliteStoreTest, AVersionOneDatabaseLosesTheAuditIndexAndKeepsItsAudit) {
                     return OkStatus();
                   })
                   .ok());
-  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "SELECT count(*) FROM sqlite_schema "
-                               "WHERE name = 'pin_reset_audit_user'",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  if (sqlite3_step(stmt) == SQLITE_ROW) indexes = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  EXPECT_EQ(indexes, 0);
   EXPECT_EQ(audits, 1);
 }
 
 TEST_P(SqliteStoreTest, RefusesDatabaseFromNewerSchema) {
   OpenStore().reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "INSERT INTO schema_migrations(version, name, applied_ms) "
-                         "VALUES (9999, 'from the future', 0)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ExecBehindTheStore(path_,
+                     "INSERT INTO schema_migrations(version, name, applied_ms) "
+                     "VALUES (9999, 'from the future', 0)");
   auto opened = SqliteStore::Open(path_, Opts());
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), Code::kInternal);
