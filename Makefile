@@ -12,7 +12,7 @@ CHIMED_DATA_DIR ?= ./var
 # Debian packages the build and the tests need.
 DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
                 libboost-dev rapidjson-dev libcli11-dev libssl-dev libsqlite3-dev \
-                libgtest-dev libgmock-dev python3 nodejs npm postgresql libpq-dev \
+                libgtest-dev libgmock-dev libmimalloc-dev python3 nodejs npm postgresql libpq-dev \
                 clang libclang-rt-14-dev
 
 .PHONY: all deps configure build run test clean bench test-sanitize test-fuzz fuzz soak
