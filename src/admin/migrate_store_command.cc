@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "admin/migrate_source.h"
 #include "server/store_factory.h"
 #include "store/copy/store_copy.h"
 
@@ -16,6 +18,7 @@ namespace {
 struct MigrateOptions {
   std::string from;
   std::string to;
+  std::string snapshot_dir;
   int chunk = 500;
 };
 
@@ -64,23 +67,31 @@ int Fail(const std::string& what, const Status& s) {
   return 1;
 }
 
+std::string DefaultSnapshotDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
 int RunMigrate(const MigrateOptions& o) {
-  auto from = server::OpenStoreUrl(o.from);
+  auto started = std::chrono::steady_clock::now();
+  auto from = MigrateSource::Open(o.from, o.snapshot_dir, [](const std::string& note) {
+    std::fprintf(stderr, "chimed migrate-store: %s\n", note.c_str());
+  });
   if (!from.ok()) return Fail("cannot open " + server::DescribeStoreUrl(o.from), from.status());
   auto to = server::OpenStoreUrl(o.to);
   if (!to.ok()) return Fail("cannot open " + server::DescribeStoreUrl(o.to), to.status());
-  auto started = std::chrono::steady_clock::now();
+  store::Store& source = (*from)->store();
   Status s;
   {
     ProgressPrinter progress("copying");
-    s = store::CopyStore(**from, **to, std::ref(progress), o.chunk);
+    s = store::CopyStore(source, **to, std::ref(progress), o.chunk);
   }
   if (!s.ok()) return Fail("copy failed", s);
   {
     ProgressPrinter progress("verifying");
-    s = store::VerifyCopy(**from, **to, std::ref(progress));
+    s = store::VerifyCopy(source, **to, std::ref(progress));
   }
-  (*from)->Close();
+  from->reset();  // closes the source and removes any snapshot of it
   (*to)->Close();
   if (!s.ok()) return Fail("the copy does not match", s);
   double seconds =
@@ -106,6 +117,11 @@ void AddMigrateStoreCommand(CLI::App& app, const server::ServerConfig& config, i
                   "CHIMED_MIGRATE_TO when it holds a password")
       ->envname("CHIMED_MIGRATE_TO")
       ->required();
+  options->snapshot_dir = DefaultSnapshotDir();
+  cmd->add_option("--snapshot-dir", options->snapshot_dir,
+                  "Where a SQLite source at an older schema is copied and upgraded (it needs "
+                  "the source's size; removed afterwards)")
+      ->capture_default_str();
   cmd->add_option("--chunk", options->chunk, "Rows per destination transaction")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();

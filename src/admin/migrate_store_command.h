@@ -7,7 +7,9 @@
 // Everything is copied: accounts, users and their PINs, retired PINs, PIN-reset audit records,
 // documents (settings) and access keys. The destination must be empty (its schema is created).
 // Stop chimed first: the source is read as one snapshot, and writes after it would not be
-// copied. Progress goes to stderr, as a bar on a terminal and as plain lines otherwise; a
+// copied. A SQLite source is never written, not even upgraded: one at an older schema version
+// is copied into --snapshot-dir and the copy upgraded (migrate_source.h); a missing file is an
+// error. Progress goes to stderr, as a bar on a terminal and as plain lines otherwise; a
 // verification pass then compares both stores record by record.
 // Exit status: 0 copied and verified; 1 a store failed, the destination was not empty, or the
 // verification found a difference (message on stderr; never a PIN or a password).

@@ -28,9 +28,7 @@ StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url,
     ASSIGN_OR_RETURN(auto pg, store::postgres::PgStore::Open(url, options));
     return std::unique_ptr<store::Store>(std::move(pg));
   }
-  if (url.rfind(kSqlitePrefix, 0) == 0 && url.size() > sizeof(kSqlitePrefix) - 1) {
-    return OpenSqlite(url.substr(sizeof(kSqlitePrefix) - 1), config);
-  }
+  if (auto path = SqlitePathOf(url)) return OpenSqlite(*path, config);
   return InvalidArgument("The store URL must be sqlite:PATH or postgres://... (postgresql://...).");
 }
 
@@ -38,6 +36,13 @@ StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config) {
   RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
   if (!config.store_url.empty()) return OpenStoreUrl(config.store_url, config);
   return OpenSqlite(config.data_dir + "/chimed.db", config);
+}
+
+std::optional<std::string> SqlitePathOf(const std::string& url) {
+  if (url.rfind(kSqlitePrefix, 0) != 0 || url.size() == sizeof(kSqlitePrefix) - 1) {
+    return std::nullopt;
+  }
+  return url.substr(sizeof(kSqlitePrefix) - 1);
 }
 
 std::string DescribeStoreUrl(const std::string& url) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -28,6 +29,9 @@ StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config);
 // tuning is used: pg_writers for PostgreSQL, sqlite_wal_limit_mib for SQLite.
 StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url,
                                                      const ServerConfig& config = ServerConfig());
+
+// The file a "sqlite:PATH" URL names; nullopt for any other URL.
+std::optional<std::string> SqlitePathOf(const std::string& url);
 
 // The URL with any password hidden, for messages and logs.
 std::string DescribeStoreUrl(const std::string& url);
