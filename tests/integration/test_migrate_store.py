@@ -9,6 +9,7 @@ import glob
 import hashlib
 import os
 import secrets
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -38,6 +39,7 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
     def setUp(self):
         self.env = dict(ENV, CHIMED_MASTER_KEY=secrets.token_hex(32))
         self.work = tempfile.mkdtemp(prefix="chimed-migrate-")
+        self.addCleanup(shutil.rmtree, self.work, True)
         self.snapshots = os.path.join(self.work, "snapshots")
         os.makedirs(self.snapshots)
 
@@ -49,7 +51,8 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
             timeout=300)
 
     def make_source(self):
-        """A chimed database with an account, users and reset PINs; returns (path, users)."""
+        """A chimed database with an account, users and reset PINs, chimed stopped: returns the
+        file, the account id and the users as GetUser returns them."""
         old = ChimedServer(name="migrate-source", extra_env=self.env)
         self.addCleanup(old.cleanup)
         old.start()
@@ -105,16 +108,20 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
 
     def test_a_source_at_the_current_schema_is_read_in_place(self):
         source, _, users = self.make_source()
+        db = sqlite3.connect(source)
+        db.close()  # checkpoints what chimed left in the WAL, which goes
+        before = file_digest(source)
         dest = os.path.join(self.work, "moved.db")
         p = self.migrate(source, dest)
         err = p.stderr.decode(errors="replace")
         self.assertEqual(p.returncode, 0, err)
         self.assertNotIn("schema version", err)
+        self.assertEqual(file_digest(source), before)
         self.assertEqual(os.listdir(self.snapshots), [])
         self.assertEqual(query(dest, "SELECT count(*) FROM users"), [(len(users),)])
 
     def test_a_missing_source_is_an_error_and_is_not_created(self):
-        missing = os.path.join(self.work, "typo", "..", "chimed-typo.db")
+        missing = os.path.join(self.work, "chimed-typo.db")
         p = self.migrate(missing, os.path.join(self.work, "moved.db"))
         err = p.stderr.decode(errors="replace")
         self.assertEqual(p.returncode, 1, err)
