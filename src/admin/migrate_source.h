@@ -34,6 +34,10 @@ class MigrateSource {
 
  private:
   MigrateSource() = default;
+  // Copies the SQLite database at `path` (at schema `version`) into a new private directory
+  // under `snapshot_parent` and opens the copy, which the store's Open upgrades.
+  Status UpgradeSnapshot(const std::string& path, int version, const std::string& snapshot_parent,
+                         const std::function<void(const std::string&)>& note);
 
   std::string snapshot_dir_;
   std::unique_ptr<store::Store> store_;

@@ -43,12 +43,16 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
         self.snapshots = os.path.join(self.work, "snapshots")
         os.makedirs(self.snapshots)
 
-    def migrate(self, source, dest):
-        return subprocess.run(
+    def migrate(self, source, dest, want_exit):
+        """Runs migrate-store, checks its exit status and returns its stderr."""
+        p = subprocess.run(
             [chimed_bin(), "migrate-store", "--from", "sqlite:" + source, "--to", "sqlite:" + dest,
              "--snapshot-dir", self.snapshots],
             env=dict(os.environ, **self.env), stdin=subprocess.DEVNULL, capture_output=True,
             timeout=300)
+        err = p.stderr.decode(errors="replace")
+        self.assertEqual(p.returncode, want_exit, err)
+        return err
 
     def make_source(self):
         """A chimed database with an account, users and reset PINs, chimed stopped: returns the
@@ -79,9 +83,7 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
         before = file_digest(source)
 
         dest = os.path.join(self.work, "moved.db")
-        p = self.migrate(source, dest)
-        err = p.stderr.decode(errors="replace")
-        self.assertEqual(p.returncode, 0, err)
+        err = self.migrate(source, dest, want_exit=0)
         self.assertIn("is at schema version 1", err)
         self.assertIn("the source stays as it is", err)
         self.assertIn("copied and verified", err)
@@ -112,9 +114,7 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
         db.close()  # checkpoints what chimed left in the WAL, which goes
         before = file_digest(source)
         dest = os.path.join(self.work, "moved.db")
-        p = self.migrate(source, dest)
-        err = p.stderr.decode(errors="replace")
-        self.assertEqual(p.returncode, 0, err)
+        err = self.migrate(source, dest, want_exit=0)
         self.assertNotIn("schema version", err)
         self.assertEqual(file_digest(source), before)
         self.assertEqual(os.listdir(self.snapshots), [])
@@ -122,9 +122,7 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
 
     def test_a_missing_source_is_an_error_and_is_not_created(self):
         missing = os.path.join(self.work, "chimed-typo.db")
-        p = self.migrate(missing, os.path.join(self.work, "moved.db"))
-        err = p.stderr.decode(errors="replace")
-        self.assertEqual(p.returncode, 1, err)
+        err = self.migrate(missing, os.path.join(self.work, "moved.db"), want_exit=1)
         self.assertIn("There is no database at", err)
         self.assertFalse(os.path.exists(missing))
         self.assertEqual(glob.glob(os.path.join(self.work, "*.db*")), [])
@@ -138,9 +136,7 @@ class MigrateStoreFromSqliteTest(unittest.TestCase):
         db.close()
         before = file_digest(source)
         dest = os.path.join(self.work, "moved.db")
-        p = self.migrate(source, dest)
-        err = p.stderr.decode(errors="replace")
-        self.assertEqual(p.returncode, 1, err)
+        err = self.migrate(source, dest, want_exit=1)
         self.assertIn("newer chimed", err)
         self.assertEqual(file_digest(source), before)
         self.assertFalse(os.path.exists(dest))

@@ -2,7 +2,6 @@
 #include "store/sqlite/database_snapshot.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -11,6 +10,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/test_behind_the_store.h"
 #include "store/sqlite/test_temp_dir.h"
 
 namespace chime::store::sqlite {
@@ -19,13 +19,6 @@ namespace {
 std::string FileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void Exec(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
-  sqlite3_close(db);
 }
 
 class DatabaseSnapshotTest : public ::testing::Test {
@@ -47,8 +40,7 @@ class DatabaseSnapshotTest : public ::testing::Test {
 };
 
 TEST_F(DatabaseSnapshotTest, ReadsTheVersionWithoutWriting) {
-  // An older database: what version 1 left (see migrations.cc).
-  Exec(path_, "DELETE FROM schema_migrations WHERE version > 1");
+  RewindToSchemaVersionOne(path_);
   const std::string before = FileBytes(path_);
   auto version = ReadSchemaVersion(path_);
   ASSERT_TRUE(version.ok()) << version.status().message();
@@ -67,7 +59,7 @@ TEST_F(DatabaseSnapshotTest, NamesWhatIsWrongWithASource) {
                                            "that SQLite reads and rejects as one............";
   EXPECT_EQ(ReadSchemaVersion(dir_.File("notes.txt")).status().code(), Code::kInvalidArgument);
 
-  Exec(dir_.File("other.db"), "CREATE TABLE t(x)");
+  ExecBehindTheStore(dir_.File("other.db"), "CREATE TABLE t(x)");
   auto other = ReadSchemaVersion(dir_.File("other.db"));
   EXPECT_EQ(other.status().code(), Code::kInvalidArgument);
   EXPECT_NE(other.status().message().find("not a chimed database"), std::string::npos);
@@ -76,7 +68,7 @@ TEST_F(DatabaseSnapshotTest, NamesWhatIsWrongWithASource) {
 }
 
 TEST_F(DatabaseSnapshotTest, SnapshotCopiesEverythingAndLeavesTheSourceAlone) {
-  Exec(path_, "DELETE FROM schema_migrations WHERE version > 1");
+  RewindToSchemaVersionOne(path_);
   const std::string before = FileBytes(path_);
   const std::string copy = dir_.File("copy.db");
   ASSERT_TRUE(SnapshotDatabase(path_, copy).ok());

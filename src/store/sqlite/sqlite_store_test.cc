@@ -23,6 +23,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sqlite/sqlite_tx.h"
+#include "store/sqlite/test_behind_the_store.h"
 #include "store/sqlite/test_temp_dir.h"
 
 namespace chime::store::sqlite {
@@ -284,27 +285,6 @@ std::vector<int> AllVersions() {
   return all;
 }
 
-// Runs `sql` with a connection of the test's own, behind the store's back.
-void ExecBehindTheStore(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
-  sqlite3_close(db);
-}
-
-// The first column of the first row of `sql`, read with a connection of the test's own.
-int64_t QueryBehindTheStore(const std::string& path, const char* sql) {
-  int64_t value = -1;
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sql;
-  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
-}
-
 TEST_P(SqliteStoreTest, MigrationsApplyOnceAcrossReopens) {
   const std::vector<int> all = AllVersions();
   for (int round = 0; round < 3; ++round) {
@@ -330,10 +310,7 @@ TEST_P(SqliteStoreTest, AVersionOneDatabaseLosesTheAuditIndexAndKeepsItsAudit) {
                     .ok());
     store->Close();
   }
-  // Back to what version 1 left.
-  ExecBehindTheStore(path_,
-                     "CREATE INDEX pin_reset_audit_user ON pin_reset_audit(account_id, user_id);"
-                     "DELETE FROM schema_migrations WHERE version > 1");
+  RewindToSchemaVersionOne(path_);
   ASSERT_EQ(AppliedVersions(path_), std::vector<int>{1});
 
   auto store = OpenStore();
