@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "common/thread_name.h"
 #include "common/time_format.h"
 
 namespace chime::log {
@@ -122,6 +123,7 @@ void StartBuffering(std::chrono::milliseconds interval) {
     b.on = true;
   }
   b.flusher = std::thread([&b, interval] {
+    NameThisThread("chimed-log");
     std::unique_lock lock(b.mu);
     while (b.on) {
       b.cv.wait_for(lock, interval);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "http/framing.h"
 #include "http/response_bytes.h"
 
@@ -360,6 +361,7 @@ class Server::Impl {
     std::atomic<int> others_running{threads_ - 1};
     for (int i = 1; i < threads_; ++i) {
       pool.emplace_back([this, i, &others_running] {
+        NameThisThread("chimed-io-" + std::to_string(i));
         contexts_[i]->run();
         // The first context, which runs Post()'s work (admission control starting a queued
         // request of any connection), stops last: only once no other context needs it.

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "common/thread_name.h"
 #include "http/server.h"
 #include "server/admission.h"
 #include "server/readiness.h"
@@ -142,6 +143,7 @@ int RunServer(const ServerConfig& config) {
   LOG_INFO("serving with data dir " << config.data_dir);
 
   std::thread signal_waiter([&server, signals] {
+    NameThisThread("chimed-signals");
     int sig = 0;
     sigwait(&signals, &sig);
     LOG_INFO("received " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "; shutting down");

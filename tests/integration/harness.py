@@ -132,6 +132,18 @@ class RawResponse:
         return "RawResponse(%d, %r, %r)" % (self.status, dict(self.headers.items()), self.body[:500])
 
 
+def thread_names(pid):
+    """{tid: name} of a process's threads, from /proc (chimed names its threads after their work)."""
+    names = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                names[int(tid)] = f.read().strip()
+        except FileNotFoundError:  # the thread ended while we looked
+            pass
+    return names
+
+
 class ChimedServer:
     """One chimed process on a temporary data dir (kept across restart())."""
 

@@ -14,7 +14,7 @@ import sys
 import unittest
 
 import pg_fixture
-from harness import PIN_RE, ChimedServer, unique
+from harness import PIN_RE, ChimedServer, thread_names, unique
 
 # Throttling is per instance and not what this test is about.
 NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "100000:100000"}
@@ -70,6 +70,10 @@ class PostgresInstancesTest(unittest.TestCase):
             for srv in servers:
                 got = srv.client().get_account(AccountId=acct["AccountId"])["Account"]
                 self.assertEqual(got["Name"], acct["Name"])
+                # The PostgreSQL store's writer thread is named; SQLite's helpers do not run.
+                names = set(thread_names(srv.proc.pid).values())
+                self.assertIn("chimed-pgwr-0", names)
+                self.assertFalse(names & {"chimed-writer", "chimed-ckpt", "chimed-walzero"}, names)
         finally:
             for srv in servers:
                 srv.stop(signal.SIGTERM)

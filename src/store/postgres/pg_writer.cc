@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "store/postgres/pg_tx.h"
 
 namespace chime::store::postgres {
@@ -74,7 +75,12 @@ struct PgWriter::Worker {
 PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
     : settings_(std::move(settings)), options_(std::move(options)) {
   int n = std::max(1, options_.threads);
-  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
+  for (int i = 0; i < n; ++i) {
+    threads_.emplace_back([this, i] {
+      NameThisThread("chimed-pgwr-" + std::to_string(i));
+      Loop();
+    });
+  }
 }
 
 void PgWriter::Submit(TxFn fn, DoneFn done) { Enqueue(Item{std::move(fn), std::move(done), {}}); }

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "common/thread_name.h"
+
 namespace chime::store::sqlite {
 namespace {
 
@@ -16,7 +18,10 @@ Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, std::chrono::millis
       interval_(interval),
       hurry_bytes_(hurry_bytes),
       page_size_(page_size) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("chimed-ckpt");
+    Loop();
+  });
 }
 
 void Checkpointer::Stop() {

@@ -5,6 +5,7 @@
 #include <typeinfo>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sqlite/sqlite_tx.h"
 
@@ -35,7 +36,10 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, size_t ma
     : conn_(std::move(conn)),
       rewinder_(std::move(rewinder)),
       max_batch_(max_batch < 1 ? 1 : max_batch) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("chimed-writer");
+    Loop();
+  });
 }
 
 void GroupCommitWriter::Submit(TxFn fn, DoneFn done) {

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace chime::store::sqlite {
 
@@ -33,7 +34,10 @@ std::unique_ptr<WalZeroFiller> WalZeroFiller::Start(const std::string& wal_path,
 }
 
 WalZeroFiller::WalZeroFiller(int fd, WalZeroFillerOptions options)
-    : fd_(fd), options_(options), thread_([this] { Loop(); }) {}
+    : fd_(fd), options_(options), thread_([this] {
+        NameThisThread("chimed-walzero");
+        Loop();
+      }) {}
 
 WalZeroFiller::~WalZeroFiller() {
   {
