@@ -251,7 +251,10 @@ def batching_check(args, work, data):
     try:
         path = write_set(work, "batch", signed_set("ResetPersonalPIN", server.host_port, data,
                                                    1000))
+        t0, w0 = probes.thread_ticks(server.proc.pid), time.monotonic()
         r = probes.wrk(server.port, path, 32, args.seconds)
+        r["thread_shares"] = probes.thread_shares(t0, probes.thread_ticks(server.proc.pid),
+                                                  time.monotonic() - w0)
     finally:
         server.stop()
     return r, writer_stats(data.log, since)

@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 import pg_fixture  # noqa: E402
 import probes  # noqa: E402
 import procs  # noqa: E402
+import report  # noqa: E402
 import signing  # noqa: E402
 
 CONNECTIONS = 8
@@ -59,7 +60,7 @@ def log(*args):
 
 
 def _stat(pid):
-    """(ppid, utime+stime, cutime+cstime) in ticks, or None. pid may be "PID/task/TID"."""
+    """(ppid, utime+stime, cutime+cstime) in ticks, or None."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             s = f.read()
@@ -113,18 +114,6 @@ def cpu_busy():
         v = [int(x) for x in f.readline().split()[1:]]
     idle = v[3] + v[4]
     return sum(v) - idle, sum(v)
-
-
-def thread_ticks(pid):
-    out = {}
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            st = _stat(f"{pid}/task/{tid}")
-            if st:
-                out[tid] = st[1]
-    except OSError:
-        pass
-    return out
 
 
 def children_ticks():
@@ -308,19 +297,26 @@ def seed(pg, account, template, users):
 
 def run_chimed(server, pg, path, seconds):
     p0, c0 = postgres_ticks(pg.postmaster_pid()), pid_ticks(server.proc.pid)
-    k0, t0, m0 = children_ticks(), thread_ticks(server.proc.pid), cpu_busy()
+    k0, t0, m0 = children_ticks(), probes.thread_ticks(server.proc.pid), cpu_busy()
     w0 = time.monotonic()
     r = probes.wrk(server.port, path, CONNECTIONS, seconds)
     wall = time.monotonic() - w0
-    m1, t1 = cpu_busy(), thread_ticks(server.proc.pid)
+    m1, t1 = cpu_busy(), probes.thread_ticks(server.proc.pid)
     r["cpu_ticks"] = {"server": pid_ticks(server.proc.pid) - c0,
                       "postgres": postgres_ticks(pg.postmaster_pid()) - p0,
                       "client": children_ticks() - k0}
     r["machine_busy"] = (m1[0] - m0[0]) / max(m1[1] - m0[1], 1)
     r["foreign_cores"] = ((m1[0] - m0[0]) - sum(r["cpu_ticks"].values())) / TICK / wall
-    # The busiest chimed thread (the store's writer): how much of the round it was on a CPU.
-    r["busiest_thread"] = max((t1[k] - t0.get(k, 0) for k in t1), default=0) / TICK / wall
+    # How much of the round each chimed thread (by name: the writer, the I/O threads) was on a CPU.
+    r["thread_shares"] = probes.thread_shares(t0, t1, wall)
     return r
+
+
+def _thread_medians(rounds, limit=6):
+    """"chimed-pgwr-0 35 %, ..." : each chimed thread's median share of one core, busiest first."""
+    names = {k for r in rounds for k in r.get("thread_shares", {})}
+    med = {k: _med([r.get("thread_shares", {}).get(k, 0.0) for r in rounds]) for k in names}
+    return report.format_thread_shares(dict(sorted(med.items(), key=lambda kv: -kv[1])), limit)
 
 
 def run_pgbench(pgbench, pg, script, seconds, log_dir, db="pgb", define=()):
@@ -525,9 +521,8 @@ def write_report(path, res):
                f"{_med([r['machine_busy'] for r in ch]) * 100:.0f} %, of which processes outside this "
                f"benchmark (other engineers' work on the shared machine) took about "
                f"{_med([r['foreign_cores'] for r in pb]):.2f} / "
-               f"{_med([r['foreign_cores'] for r in ch]):.2f} cores; chimed's busiest thread "
-               f"(presumably the store's writer) on a CPU {_med([r['busiest_thread'] for r in ch]) * 100:.0f} "
-               f"% of the round")
+               f"{_med([r['foreign_cores'] for r in ch]):.2f} cores; chimed's threads on a CPU "
+               f"(median share of one core over its rounds): {_thread_medians(ch)}")
     out.append("")
     def star(r):
         return "*" if r.get("overlap") else ""

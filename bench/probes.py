@@ -130,6 +130,34 @@ def send_fixed(port, requests, count, concurrency):
     return statuses
 
 
+def thread_ticks(pid):
+    """{thread name: CPU ticks (user + system)} of a process's threads, from /proc. chimed
+    names its threads after their work (chimed-writer, chimed-io-1, ...; the main thread, which
+    serves the first I/O context, keeps the process's name); same-named threads are summed."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                s = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        name = s[s.index("(") + 1:s.rindex(")")]
+        fields = s[s.rindex(")") + 2:].split()
+        out[name] = out.get(name, 0) + int(fields[11]) + int(fields[12])
+    return out
+
+
+def thread_shares(before, after, wall_seconds):
+    """{thread name: share of one CPU} between two thread_ticks() readings, busiest first."""
+    tick = os.sysconf("SC_CLK_TCK")
+    shares = {k: (v - before.get(k, 0)) / tick / wall_seconds for k, v in after.items()}
+    return dict(sorted(shares.items(), key=lambda kv: -kv[1]))
+
+
 def wrk(port, requests_file, connections, seconds, threads=1):
     """Runs wrk with replay.lua; returns the parsed BENCH_JSON summary plus req_per_s."""
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",

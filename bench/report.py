@@ -12,6 +12,11 @@ import statistics
 MiB = 1024.0
 
 
+def format_thread_shares(shares, limit=6):
+    """"chimed-writer 59 %, chimed 27 %, ..." for the busiest `limit` threads."""
+    return ", ".join(f"{k} {v * 100:.0f} %" for k, v in list(shares.items())[:limit])
+
+
 def _ms(us):
     return f"{us / 1000:.2f}"
 
@@ -100,6 +105,9 @@ def main_section(r):
                    f"{wr['req_per_s']:,.0f} req/s): {ws['writes']:,} writes in "
                    f"{ws['commits']:,} commits = **{ws['writes'] / max(ws['commits'], 1):.1f} "
                    f"writes per fsync**, largest batch {ws['largest_batch']}")
+        if wr.get("thread_shares"):
+            out.append(f"  - chimed's threads on a CPU in that round (share of one core): "
+                       f"{format_thread_shares(wr['thread_shares'])}")
     if r.get("writer_all"):
         w = r["writer_all"]
         out.append(f"- whole run (c1 and c32): {w['writes']:,} writes in {w['commits']:,} "
