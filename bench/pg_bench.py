@@ -313,7 +313,7 @@ def run_chimed(server, pg, path, seconds):
 
 
 def _thread_medians(rounds, limit=6):
-    """"chimed-pgwr-0 35 %, ..." : each chimed thread's median share of one core, busiest first."""
+    """Each chimed thread's median share of one core over `rounds`, busiest first, as text."""
     names = {k for r in rounds for k in r.get("thread_shares", {})}
     med = {k: _med([r.get("thread_shares", {}).get(k, 0.0) for r in rounds]) for k in names}
     return report.format_thread_shares(dict(sorted(med.items(), key=lambda kv: -kv[1])), limit)

@@ -13,7 +13,7 @@ MiB = 1024.0
 
 
 def format_thread_shares(shares, limit=6):
-    """"chimed-writer 59 %, chimed 27 %, ..." for the busiest `limit` threads."""
+    """The busiest `limit` threads of a thread_shares() dict as text: "chimed-writer 59 %, ..."."""
     return ", ".join(f"{k} {v * 100:.0f} %" for k, v in list(shares.items())[:limit])
 
 
