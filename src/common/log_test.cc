@@ -3,50 +3,19 @@
 #include "common/log.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/testing/captured_stderr.h"
+
 namespace chime::log {
 namespace {
 
-// Sends stderr to a temporary file for the test's duration.
-class CapturedStderr {
- public:
-  CapturedStderr() {
-    char name[] = "/tmp/chimed-log-test-XXXXXX";
-    int fd = ::mkstemp(name);
-    path_ = name;
-    std::fflush(stderr);
-    saved_ = ::dup(2);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  ~CapturedStderr() {
-    std::fflush(stderr);
-    ::dup2(saved_, 2);
-    ::close(saved_);
-    ::unlink(path_.c_str());
-  }
-  std::string Text() const {
-    std::fflush(stderr);
-    std::ifstream in(path_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
- private:
-  std::string path_;
-  int saved_ = -1;
-};
+using ::chime::testing::CapturedStderr;
 
 // Whether `text` holds `first` before `second`.
 bool InOrder(const std::string& text, const std::string& first, const std::string& second) {
