@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <typeinfo>
 
 #include "common/log.h"
@@ -29,13 +30,19 @@ void CallDone(const DoneFn& done, Status status) {
   }
 }
 
+// At most one warning line per kind of slow operation in this long.
+constexpr std::chrono::milliseconds kSlowWarningGap(10000);
+
 }  // namespace
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, size_t max_batch,
-                                     std::unique_ptr<WalRewinder> rewinder)
+                                     std::unique_ptr<WalRewinder> rewinder,
+                                     std::chrono::milliseconds slow_warning)
     : conn_(std::move(conn)),
       rewinder_(std::move(rewinder)),
-      max_batch_(max_batch < 1 ? 1 : max_batch) {
+      max_batch_(max_batch < 1 ? 1 : max_batch),
+      slow_batch_("store write batch", slow_warning, kSlowWarningGap),
+      slow_checkpoint_("the store writer's WAL checkpoint", slow_warning, kSlowWarningGap) {
   thread_ = std::thread([this] {
     NameThisThread("chimed-writer");
     Loop();
@@ -101,6 +108,7 @@ void GroupCommitWriter::Loop() {
 }
 
 void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
+  const auto began = SlowWarning::Clock::now();
   std::vector<Status> results(batch.size(), UnavailableError());
   size_t ran = 0;
   bool aborted = !conn_->Exec(kBegin, "writer.begin").ok();
@@ -108,7 +116,10 @@ void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
     results[ran] = RunOne(batch[ran].fn, &aborted);
     ++ran;
   }
+  const auto commit_began = SlowWarning::Clock::now();
   bool committed = !aborted && conn_->Exec(kCommit, "writer.commit").ok();
+  const auto ended = SlowWarning::Clock::now();
+  if (slow_batch_.Slow(ended - began)) WarnSlowBatch(ran, commit_began, ended, ended - began);
   if (!committed) {
     // Nothing of this batch is durable: those that succeeded (or never ran) learn so.
     if (conn_->InTransaction()) (void)conn_->Exec(kRollback, "writer.rollback");
@@ -125,10 +136,29 @@ void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) CallDone(batch[i].done, std::move(results[i]));
   // After the answers: any checkpoint it runs delays the next batch, not this one.
   if (rewinder_ != nullptr) {
+    const auto checkpoint_began = SlowWarning::Clock::now();
     rewinder_->AfterBatch();
+    const auto checkpoint_ended = SlowWarning::Clock::now();
+    if (slow_checkpoint_.Slow(checkpoint_ended - checkpoint_began)) {
+      if (auto line = slow_checkpoint_.Observe(
+              checkpoint_ended, checkpoint_ended - checkpoint_began,
+              "copying the WAL's last frames into the database file, and its fsync")) {
+        LOG_WARN(*line);
+      }
+    }
     wal_rewinds_.store(rewinder_->rewinds());
     rewind_checkpoints_.store(rewinder_->attempts());
   }
+}
+
+void GroupCommitWriter::WarnSlowBatch(size_t writes, SlowWarning::Clock::time_point commit_began,
+                                      SlowWarning::Clock::time_point ended,
+                                      std::chrono::nanoseconds took) {
+  const auto commit_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ended - commit_began).count();
+  std::string detail = std::to_string(writes) + (writes == 1 ? " write" : " writes") +
+                       "; COMMIT with its fsync " + std::to_string(commit_ms) + " ms";
+  if (auto line = slow_batch_.Observe(ended, took, detail)) LOG_WARN(*line);
 }
 
 Status GroupCommitWriter::RunOne(const TxFn& fn, bool* aborted) {

@@ -124,8 +124,9 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   if (options.checkpoint_interval_ms > 0 && options.wal_limit_bytes > 0) {
     rewinder = std::make_unique<WalRewinder>(*writer_conn, options.wal_limit_bytes, page_size);
   }
-  auto writer = std::make_unique<GroupCommitWriter>(std::move(writer_conn), options.max_batch,
-                                                    std::move(rewinder));
+  auto writer = std::make_unique<GroupCommitWriter>(
+      std::move(writer_conn), options.max_batch, std::move(rewinder),
+      std::chrono::milliseconds(options.slow_write_warning_ms));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(writer), std::move(readers), std::move(checkpointer)));
 }

@@ -56,6 +56,10 @@ struct SqliteStoreOptions {
   // 2.8x fewer with 1,000,000, for 1-2% more instructions (deeper trees), and keep resets at
   // 1M users at about 0.85x the 1k-user rate where 4 KiB pages gave about 0.75x.
   int new_database_page_size = 1024;
+  // A write batch (BEGIN to the end of its COMMIT's fsync), or a WAL checkpoint the writer runs
+  // between batches, that takes longer than this is logged as a warning (at most one line per
+  // kind every 10 s, counting the others): what an operator matches with a latency spike.
+  int slow_write_warning_ms = 100;
   // The write connection gathers each commit's WAL frames into one write (wal_write_buffer.h)
   // instead of two system calls per frame. false: SQLite's default VFS, as readers use.
   bool buffer_wal_writes = true;

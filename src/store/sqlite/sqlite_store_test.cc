@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/captured_stderr.h"
 #include "common/testing/scripted_random.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_error.h"
@@ -482,6 +483,27 @@ int PageSize(const std::string& path) {
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return size;
+}
+
+// A batch slower than the threshold is logged, with its size and its COMMIT's share; others
+// within the next 10 s are only counted (a slow disk must not flood the log).
+TEST_P(SqliteStoreTest, SlowBatchesAreLoggedAtMostOncePerInterval) {
+  SqliteStore::Options o = Opts();
+  o.slow_write_warning_ms = 0;  // every batch is slow
+  auto store = OpenStore(o);
+  ASSERT_NE(store, nullptr);
+  chime::testing::CapturedStderr captured;
+  for (const char* id : {"a", "b", "c"}) {
+    ASSERT_TRUE(
+        store->WriteAndWait([&](Tx& tx) { return tx.InsertAccount(MakeAccount(id)); }).ok());
+  }
+  const std::string text = captured.Text();
+  const std::string line = "store write batch took ";
+  auto at = text.find(line);
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_NE(text.find("(1 write; COMMIT with its fsync ", at), std::string::npos) << text;
+  EXPECT_NE(text.find("over the 0 ms warning threshold", at), std::string::npos) << text;
+  EXPECT_EQ(text.find(line, at + 1), std::string::npos) << "a second line within 10 s:\n" << text;
 }
 
 // The page size applies to a database Open creates; one created with another size (an older
