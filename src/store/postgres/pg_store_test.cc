@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/testing/captured_stderr.h"
 #include "common/testing/scripted_random.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_migrations.h"
@@ -86,6 +87,27 @@ class PgStoreTest : public ::testing::Test {
 
   std::string url_;
 };
+
+// A batch slower than the threshold is logged with its size and retries; the next ones within
+// 10 s are only counted.
+TEST_F(PgStoreTest, SlowBatchesAreLoggedAtMostOncePerInterval) {
+  PgStoreOptions options;
+  options.writer.slow_write_warning_ms = 0;  // every batch is slow
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  chime::testing::CapturedStderr captured;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return Increment(tx, "slow"); }).ok());
+  }
+  const std::string text = captured.Text();
+  const std::string line = "postgres write batch took ";
+  auto at = text.find(line);
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_NE(text.find("(1 write, 0 retried), over the 0 ms warning threshold", at),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(line, at + 1), std::string::npos) << "a second line within 10 s:\n" << text;
+}
 
 TEST_F(PgStoreTest, LostAnswerOfACommitThatHappenedIsResolvedAsCommitted) {
   auto store = OpenWithFault(CommitFault::kLoseAnswerAfterCommit);

@@ -7,10 +7,12 @@
 #include <cstdlib>
 #include <exception>
 #include <random>
+#include <string>
 #include <typeinfo>
 #include <utility>
 
 #include "common/log.h"
+#include "common/slow_warning.h"
 #include "common/thread_name.h"
 #include "store/postgres/pg_tx.h"
 
@@ -68,8 +70,12 @@ Status PrepareWriterSession(PgConnection& conn) {
 }  // namespace
 
 struct PgWriter::Worker {
+  explicit Worker(std::chrono::milliseconds slow_warning)
+      : slow_batch("postgres write batch", slow_warning, std::chrono::seconds(10)) {}
+
   std::unique_ptr<PgConnection> conn;
   Clock::time_point next_sweep = Clock::now();
+  SlowWarning slow_batch;
 };
 
 PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
@@ -138,7 +144,7 @@ PgWriterStats PgWriter::stats() const {
 }
 
 void PgWriter::Loop() {
-  Worker w;
+  Worker w(milliseconds(options_.slow_write_warning_ms));
   for (;;) {
     std::vector<Item> batch;
     {
@@ -157,10 +163,19 @@ void PgWriter::Loop() {
 }
 
 void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
+  const auto began = Clock::now();
+  const int64_t retries_before = retries_.load();
   std::vector<Item*> items;
   for (auto& item : batch) items.push_back(&item);
   std::vector<Status> results(batch.size(), UnavailableError());
   RunWithRetries(w, items, results);
+  const auto ended = Clock::now();
+  if (w.slow_batch.Slow(ended - began)) {
+    // Retries counts every writer thread's; with one writer (the default) they are this batch's.
+    std::string detail = std::to_string(batch.size()) + (batch.size() == 1 ? " write" : " writes") +
+                         ", " + std::to_string(retries_.load() - retries_before) + " retried";
+    if (auto line = w.slow_batch.Observe(ended, ended - began, detail)) LOG_WARN(*line);
+  }
   int64_t size = static_cast<int64_t>(batch.size());
   int64_t largest = largest_batch_.load();
   while (size > largest && !largest_batch_.compare_exchange_weak(largest, size)) {

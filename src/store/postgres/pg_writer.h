@@ -63,6 +63,9 @@ struct PgWriterOptions {
   int unavailable_wait_ms = 2000;
   // After Close(), how long unresolved commits keep being resolved before giving up.
   int close_grace_ms = 10000;
+  // A batch that takes longer than this, retries and waits for a primary included, is logged as
+  // a warning (at most one line per writer thread every 10 s, counting the others).
+  int slow_write_warning_ms = 100;
   std::function<CommitFault()> commit_fault;  // tests only; null in production
 };
 
