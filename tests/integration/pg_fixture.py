@@ -8,6 +8,9 @@ with the directory chowned to it: PostgreSQL refuses to run as root.
     with PgServer() as pg:                 # skips nothing: raise unittest.SkipTest yourself
         url = pg.create_database("t1")     # postgresql://...@127.0.0.1:PORT/t1
 
+A watchdog process stops and removes each server once the process that started it is gone, even
+if it died by SIGKILL before its cleanup ran.
+
 Failover tests use PgServer(replication=True) for the primary and pg.make_standby() for a
 streaming standby (synchronous, so no acknowledged commit is lost on promotion).
 
@@ -87,7 +90,10 @@ class PgError(RuntimeError):
 class PgServer:
     """One PostgreSQL server in a temporary directory. Not started until start()/__enter__."""
 
-    def __init__(self, name="pg", replication=False, password=None, base=None):
+    def __init__(self, name="pg", replication=False, password=None, base=None, watch_pid=None):
+        """watch_pid: the process whose death stops and removes this server even when it dies
+        by SIGKILL (a ctest timeout, a killed `make test`), so that no orphaned server or
+        /tmp/chimed-pg-* directory outlives it; this process by default, 0 for no watchdog."""
         self.bindir = find_bindir()
         if self.bindir is None:
             raise PgError(unavailable_reason())
@@ -105,6 +111,8 @@ class PgServer:
         self.port = None
         self.initialized = False
         self.standbys = []
+        self.watch_pid = os.getpid() if watch_pid is None else watch_pid
+        self._watchdog = None
 
     # ---- running things as the server's user ----------------------------------------------
 
@@ -179,6 +187,7 @@ class PgServer:
             p = self._run([self.bin("pg_ctl"), "-D", self.data, "-l", self.log, "-w", "-t", "60",
                            "start"], check=False)
             if p.returncode == 0:
+                self._start_watchdog()
                 return self
             if "could not bind" not in self.log_tail() and attempt == 2:
                 break
@@ -187,6 +196,18 @@ class PgServer:
             self._write_conf({"port": str(self.port)})
         raise PgError("pg_ctl start failed: %s\n%s" % (
             p.stderr.decode(errors="replace"), self.log_tail()))
+
+    def _start_watchdog(self):
+        """Once per server: a process of its own session (a process-group kill of the tests
+        spares it) that stops the server and removes its directory once watch_pid is gone, and
+        exits by itself once cleanup() has removed the directory."""
+        if self._watchdog is not None or not self.watch_pid:
+            return
+        self._watchdog = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "watch", "--pid", str(self.watch_pid),
+             "--dir", self.tmpdir],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, cwd="/")
 
     def stop(self, mode="fast"):
         """mode: smart, fast, or immediate (a crash as far as the data files know)."""
@@ -220,6 +241,10 @@ class PgServer:
         for s in self.standbys:
             s.cleanup()
         self.stop("immediate")
+        if self._watchdog is not None:  # its work is done here
+            self._watchdog.kill()
+            self._watchdog.wait()
+            self._watchdog = None
         if not os.environ.get("CHIMED_TEST_KEEP_TMP"):
             shutil.rmtree(self.tmpdir, ignore_errors=True)
 
@@ -323,7 +348,8 @@ def _stop_dir(tmpdir):
             kwargs = {"user": st.st_uid, "group": st.st_gid, "extra_groups": []}
         subprocess.run([os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "-w",
                         "stop"], capture_output=True, cwd="/", **kwargs)
-    shutil.rmtree(tmpdir, ignore_errors=True)
+    if not os.environ.get("CHIMED_TEST_KEEP_TMP"):
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 def main():
@@ -346,17 +372,13 @@ def main():
             return 1
         return 0
     if args.cmd == "start":
-        pg = PgServer()
+        # This command exits at once: the watchdog watches the caller named, if any.
+        pg = PgServer(watch_pid=args.watch_pid or 0)
         try:
             pg.start()
         except BaseException:
             pg.cleanup()
             raise
-        if args.watch_pid:
-            subprocess.Popen([sys.executable, os.path.abspath(__file__), "watch", "--pid",
-                              str(args.watch_pid), "--dir", pg.tmpdir],
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
         print("url=%s" % pg.url())
         print("dir=%s" % pg.tmpdir)
         sys.stdout.flush()
