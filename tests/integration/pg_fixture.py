@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 SUPERUSER = "chimed_test"
 
@@ -63,6 +64,15 @@ def unavailable_reason():
     if os.geteuid() == 0 and _run_user() is None:
         return "running as root and neither a 'postgres' nor a 'nobody' user exists"
     return None
+
+
+def skip_unless_available():
+    """For a test's setUp or setUpClass: skips it, with the reason on stderr, where PostgreSQL is
+    unusable. ctest reports such a module as skipped by that line (tests/CMakeLists.txt)."""
+    reason = unavailable_reason()
+    if reason:
+        sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
+        raise unittest.SkipTest("PostgreSQL unavailable: " + reason)
 
 
 def _run_user():

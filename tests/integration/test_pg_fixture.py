@@ -55,10 +55,7 @@ def wait_until(predicate, seconds):
 class PgFixtureTest(unittest.TestCase):
 
     def setUp(self):
-        reason = pg_fixture.unavailable_reason()
-        if reason:
-            sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
-            self.skipTest("PostgreSQL unavailable: " + reason)
+        pg_fixture.skip_unless_available()
 
     def start_owner(self):
         owner = subprocess.Popen([sys.executable, "-c", OWNER], stdin=subprocess.DEVNULL,

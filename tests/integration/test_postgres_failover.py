@@ -34,10 +34,7 @@ AFTER_S = 5.0         # load after the promotion
 class PostgresFailoverTest(unittest.TestCase):
 
     def setUp(self):
-        reason = pg_fixture.unavailable_reason()
-        if reason:
-            sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
-            self.skipTest("PostgreSQL unavailable: " + reason)
+        pg_fixture.skip_unless_available()
         self.primary = pg_fixture.PgServer(name="primary", replication=True)
         self.addCleanup(self.primary.cleanup)
         self.primary.start()

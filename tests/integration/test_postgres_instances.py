@@ -10,7 +10,6 @@ import concurrent.futures
 import random
 import secrets
 import signal
-import sys
 import unittest
 
 import pg_fixture
@@ -43,10 +42,7 @@ class PostgresInstancesTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        reason = pg_fixture.unavailable_reason()
-        if reason:
-            sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
-            raise unittest.SkipTest("PostgreSQL unavailable: " + reason)
+        pg_fixture.skip_unless_available()
         cls.pg = pg_fixture.PgServer(name="instances")
         cls.addClassCleanup(cls.pg.cleanup)
         cls.pg.start()

@@ -8,7 +8,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import unittest
 
 import pg_fixture
@@ -20,10 +19,7 @@ NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "10
 class MigrateStoreTest(unittest.TestCase):
 
     def setUp(self):
-        reason = pg_fixture.unavailable_reason()
-        if reason:
-            sys.stderr.write("\nSKIPPED (PostgreSQL unavailable): %s\n" % reason)
-            self.skipTest("PostgreSQL unavailable: " + reason)
+        pg_fixture.skip_unless_available()
         self.pg = pg_fixture.PgServer(name="migrate")
         self.addCleanup(self.pg.cleanup)
         self.pg.start()
