@@ -26,6 +26,7 @@ import os
 import pwd
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -103,7 +104,8 @@ class PgServer:
     def __init__(self, name="pg", replication=False, password=None, base=None, watch_pid=None):
         """watch_pid: the process whose death stops and removes this server even when it dies
         by SIGKILL (a ctest timeout, a killed `make test`), so that no orphaned server or
-        /tmp/chimed-pg-* directory outlives it; this process by default, 0 for no watchdog."""
+        /tmp/chimed-pg-* directory outlives it; by default the process that calls start(), 0
+        for no watchdog."""
         self.bindir = find_bindir()
         if self.bindir is None:
             raise PgError(unavailable_reason())
@@ -121,7 +123,7 @@ class PgServer:
         self.port = None
         self.initialized = False
         self.standbys = []
-        self.watch_pid = os.getpid() if watch_pid is None else watch_pid
+        self.watch_pid = watch_pid
         self._watchdog = None
 
     # ---- running things as the server's user ----------------------------------------------
@@ -191,13 +193,14 @@ class PgServer:
                 f.write("%s = %s\n" % (k, v))
 
     def start(self):
+        # First: an owner killed during initdb or pg_ctl's wait must not leave them behind.
+        self._start_watchdog()
         if not self.initialized:
             self.init()
         for attempt in range(3):
             p = self._run([self.bin("pg_ctl"), "-D", self.data, "-l", self.log, "-w", "-t", "60",
                            "start"], check=False)
             if p.returncode == 0:
-                self._start_watchdog()
                 return self
             if "could not bind" not in self.log_tail() and attempt == 2:
                 break
@@ -209,10 +212,12 @@ class PgServer:
 
     def _start_watchdog(self):
         """Once per server: a process of its own session (a process-group kill of the tests
-        spares it) that stops the server and removes its directory once watch_pid is gone, and
-        exits by itself once cleanup() has removed the directory."""
-        if self._watchdog is not None or not self.watch_pid:
+        spares it) that stops the server and removes its directory once watch_pid is gone.
+        cleanup() ends it; it also ends by itself once the directory is gone."""
+        if self._watchdog is not None or self.watch_pid == 0:
             return
+        if self.watch_pid is None:
+            self.watch_pid = os.getpid()
         self._watchdog = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "watch", "--pid", str(self.watch_pid),
              "--dir", self.tmpdir],
@@ -284,9 +289,11 @@ class PgServer:
         synchronous, the primary waits for the standby to flush every commit, so promoting it
         loses no acknowledged write."""
         assert self.replication, "the primary needs PgServer(replication=True)"
-        sb = PgServer(name=name, replication=True, password=self.password)
+        sb = PgServer(name=name, replication=True, password=self.password,
+                      watch_pid=self.watch_pid)
         sb.port = free_port()
         self._chown(sb.tmpdir)
+        sb._start_watchdog()  # before the base backup fills its directory
         sb._run([sb.bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER,
                  "-D", sb.data, "-X", "stream", "-c", "fast", "--no-sync"])
         # The copied configuration points at the primary's port and socket: override it.
@@ -334,17 +341,35 @@ class PgServer:
 # ---- command line, for the C++ tests -------------------------------------------------------
 
 def _watch(pid, tmpdir):
-    """Stops the server in tmpdir once process `pid` is gone (the test binary crashed)."""
-    while True:
+    """Stops the server in tmpdir and removes the directory once process `pid` is gone (the test
+    process died without its cleanup); returns without doing so once the directory is gone.
+
+    A pidfd (taken while the owner is surely alive: it started this watchdog, or waits for the
+    command that did) becomes readable when the owner exits, even as an unreaped zombie, and
+    cannot be fooled by another process that gets the same pid later."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        fd = None
+        gone = True
+    except (AttributeError, OSError):  # no pidfd (an old kernel): poll the pid instead
+        fd, gone = None, False
+    else:
+        gone = False
+    while not gone:
+        if not os.path.isdir(tmpdir):
+            return
+        if fd is not None:
+            gone = bool(select.select([fd], [], [], 1.0)[0])
+            continue
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            break
+            gone = True
         except PermissionError:
             pass
-        if not os.path.isdir(tmpdir):
-            return
-        time.sleep(1)
+        if not gone:
+            time.sleep(1)
     _stop_dir(tmpdir)
 
 

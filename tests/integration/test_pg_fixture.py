@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 import unittest
+from unittest import mock
 
 import pg_fixture
 
@@ -56,6 +57,11 @@ class PgFixtureTest(unittest.TestCase):
 
     def setUp(self):
         pg_fixture.skip_unless_available()
+        # These tests check that directories go; a developer's CHIMED_TEST_KEEP_TMP keeps them.
+        env = mock.patch.dict(os.environ)
+        env.start()
+        self.addCleanup(env.stop)
+        os.environ.pop("CHIMED_TEST_KEEP_TMP", None)
 
     def start_owner(self):
         owner = subprocess.Popen([sys.executable, "-c", OWNER], stdin=subprocess.DEVNULL,
