@@ -5,8 +5,9 @@
 namespace chime {
 namespace {
 
+// Rounded up, so that an operation just over the threshold never reads as equal to it.
 std::string Ms(std::chrono::nanoseconds d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+  return std::to_string(std::chrono::ceil<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
 }  // namespace

@@ -25,6 +25,12 @@ TEST_F(SlowWarningTest, ASlowOperationIsNamedWithItsDurationAndDetail) {
   EXPECT_EQ(*line, "store write batch took 123 ms (12 writes), over the 100 ms warning threshold");
 }
 
+TEST_F(SlowWarningTest, DurationsAreRoundedUpToWholeMilliseconds) {
+  auto line = warning_.Observe(t0_, std::chrono::microseconds(100200), "");
+  ASSERT_TRUE(line.has_value());
+  EXPECT_EQ(*line, "store write batch took 101 ms, over the 100 ms warning threshold");
+}
+
 TEST_F(SlowWarningTest, SlowOperationsInsideTheGapAreCountedIntoTheNextWarning) {
   ASSERT_TRUE(warning_.Observe(t0_, milliseconds(150), "a").has_value());
   EXPECT_FALSE(warning_.Observe(t0_ + seconds(1), milliseconds(400), "b").has_value());

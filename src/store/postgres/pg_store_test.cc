@@ -103,7 +103,7 @@ TEST_F(PgStoreTest, SlowBatchesAreLoggedAtMostOncePerInterval) {
   const std::string line = "postgres write batch took ";
   auto at = text.find(line);
   ASSERT_NE(at, std::string::npos) << text;
-  EXPECT_NE(text.find("(1 write, 0 retried), over the 0 ms warning threshold", at),
+  EXPECT_NE(text.find("(1 write, 0 retries), over the 0 ms warning threshold", at),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find(line, at + 1), std::string::npos) << "a second line within 10 s:\n" << text;

@@ -76,6 +76,7 @@ struct PgWriter::Worker {
   std::unique_ptr<PgConnection> conn;
   Clock::time_point next_sweep = Clock::now();
   SlowWarning slow_batch;
+  int64_t retries = 0;  // this thread's transactions run again, for its slow-batch warnings
 };
 
 PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
@@ -164,16 +165,16 @@ void PgWriter::Loop() {
 
 void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
   const auto began = Clock::now();
-  const int64_t retries_before = retries_.load();
+  const int64_t retries_before = w.retries;
   std::vector<Item*> items;
   for (auto& item : batch) items.push_back(&item);
   std::vector<Status> results(batch.size(), UnavailableError());
   RunWithRetries(w, items, results);
   const auto ended = Clock::now();
   if (w.slow_batch.Slow(ended - began)) {
-    // Retries counts every writer thread's; with one writer (the default) they are this batch's.
+    const int64_t retries = w.retries - retries_before;
     std::string detail = std::to_string(batch.size()) + (batch.size() == 1 ? " write" : " writes") +
-                         ", " + std::to_string(retries_.load() - retries_before) + " retried";
+                         ", " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
     if (auto line = w.slow_batch.Observe(ended, ended - began, detail)) LOG_WARN(*line);
   }
   int64_t size = static_cast<int64_t>(batch.size());
@@ -201,6 +202,7 @@ void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
       continue;
     }
     retries_.fetch_add(1);
+    ++w.retries;
     if (items.size() > 1) {
       // Something in this batch conflicts; give every function a transaction of its own so
       // that one hot row cannot make the others fail with it.
