@@ -18,10 +18,13 @@ class SlowWarning {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // How long after a warning the next may come, unless the owner says otherwise.
+  static constexpr std::chrono::milliseconds kDefaultGap{10000};
+
   // `what` names the operation in the warning ("store write batch"); durations over
   // `threshold` are slow; after a warning, the next comes no sooner than `min_gap` later.
   SlowWarning(std::string what, std::chrono::milliseconds threshold,
-              std::chrono::milliseconds min_gap);
+              std::chrono::milliseconds min_gap = kDefaultGap);
 
   // Whether an operation that took `took` is slow: callers check this before building the
   // detail text, so that the common case costs one comparison.

@@ -71,7 +71,7 @@ Status PrepareWriterSession(PgConnection& conn) {
 
 struct PgWriter::Worker {
   explicit Worker(std::chrono::milliseconds slow_warning)
-      : slow_batch("postgres write batch", slow_warning, std::chrono::seconds(10)) {}
+      : slow_batch("postgres write batch", slow_warning) {}
 
   std::unique_ptr<PgConnection> conn;
   Clock::time_point next_sweep = Clock::now();

@@ -30,9 +30,6 @@ void CallDone(const DoneFn& done, Status status) {
   }
 }
 
-// At most one warning line per kind of slow operation in this long.
-constexpr std::chrono::milliseconds kSlowWarningGap(10000);
-
 }  // namespace
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, size_t max_batch,
@@ -41,8 +38,8 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> conn, size_t ma
     : conn_(std::move(conn)),
       rewinder_(std::move(rewinder)),
       max_batch_(max_batch < 1 ? 1 : max_batch),
-      slow_batch_("store write batch", slow_warning, kSlowWarningGap),
-      slow_checkpoint_("the store writer's WAL checkpoint", slow_warning, kSlowWarningGap) {
+      slow_batch_("store write batch", slow_warning),
+      slow_checkpoint_("the store writer's WAL checkpoint", slow_warning) {
   thread_ = std::thread([this] {
     NameThisThread("chimed-writer");
     Loop();

@@ -39,12 +39,7 @@ class GroupCommitWriter {
   // or a checkpoint of the rewinder's that takes longer than `slow_warning` is logged as a
   // warning, at most one line per kind every 10 s. Starts the writer thread.
   GroupCommitWriter(std::unique_ptr<Connection> conn, size_t max_batch,
-                    std::unique_ptr<WalRewinder> rewinder = nullptr,
-                    std::chrono::milliseconds slow_warning = kDefaultSlowWarning);
-
-  // The worst latency the benchmark allows a reset (max < 100 ms): a batch this slow is felt
-  // by every request in it.
-  static constexpr std::chrono::milliseconds kDefaultSlowWarning{100};
+                    std::unique_ptr<WalRewinder> rewinder, std::chrono::milliseconds slow_warning);
   ~GroupCommitWriter() { Stop(); }
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;

@@ -58,7 +58,9 @@ struct SqliteStoreOptions {
   int new_database_page_size = 1024;
   // A write batch (BEGIN to the end of its COMMIT's fsync), or a WAL checkpoint the writer runs
   // between batches, that takes longer than this is logged as a warning (at most one line per
-  // kind every 10 s, counting the others): what an operator matches with a latency spike.
+  // kind every 10 s, counting the others): what an operator matches with a latency spike. 100:
+  // the worst latency the benchmark allows a reset; a batch this slow is felt by every request
+  // in it.
   int slow_write_warning_ms = 100;
   // The write connection gathers each commit's WAL frames into one write (wal_write_buffer.h)
   // instead of two system calls per frame. false: SQLite's default VFS, as readers use.
