@@ -240,7 +240,9 @@ StatusOr<std::string> PgConnection::Prepared(std::string_view sql, std::string_v
   std::string key(sql);
   auto it = prepared_.find(key);
   if (it != prepared_.end()) return it->second;
-  std::string name = "s" + std::to_string(prepared_.size());
+  // Appended rather than `"s" + ...`: GCC 12 inlines that into a false -Wrestrict warning.
+  std::string name = "s";
+  name += std::to_string(prepared_.size());
   pg_result* res = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
   if (res == nullptr || PQresultStatus(res) != PGRES_COMMAND_OK) return Fail(res, op);
   PQclear(res);
@@ -273,11 +275,28 @@ StatusOr<PgResult> PgConnection::BeginAndQuery(std::string_view begin, std::stri
   return Pipeline(first, &name, &params, op);
 }
 
+StatusOr<PgResult> PgConnection::QueryThen(std::string_view sql, const Params& params,
+                                           std::string_view then, std::string_view op,
+                                           Status* then_status) {
+  *then_status = Ready(op);
+  RETURN_IF_ERROR(*then_status);
+  StatusOr<std::string> name = Prepared(sql, op);
+  if (!name.ok()) {
+    *then_status = name.status();
+    return name.status();
+  }
+  std::vector<std::string> first;
+  first.swap(deferred_);
+  const std::string after(then);
+  return Pipeline(first, &*name, &params, op, &after, then_status);
+}
+
 void PgConnection::Defer(std::string sql) { deferred_.push_back(std::move(sql)); }
 
 StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
                                           const std::string* name, const Params* params,
-                                          std::string_view op) {
+                                          std::string_view op, const std::string* then,
+                                          Status* then_status) {
   deferred_failed_ = false;
   bool sent = PQenterPipelineMode(conn_) == 1;
   for (const std::string& sql : plain) {
@@ -289,13 +308,20 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
                                        params->lengths(), params->formats(),
                                        /*resultFormat=*/0) == 1;
   }
+  if (then != nullptr) {
+    sent = sent &&
+           PQsendQueryParams(conn_, then->c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  }
   if (!sent || PQpipelineSync(conn_) != 1) {
     unusable_ = true;  // part of a pipeline may have been sent
-    return Fail(nullptr, op);
+    Status status = Fail(nullptr, op);
+    if (then_status != nullptr) *then_status = status;
+    return status;
   }
   // Each command's results end with a NULL; the pipeline ends with PGRES_PIPELINE_SYNC. After
   // an error the remaining commands report PGRES_PIPELINE_ABORTED. A lost connection ends it.
-  const size_t commands = plain.size() + (name != nullptr ? 1 : 0);
+  const size_t named = plain.size();  // the named statement's index, when there is one
+  const size_t commands = plain.size() + (name != nullptr ? 1 : 0) + (then != nullptr ? 1 : 0);
   std::vector<pg_result*> results(commands, nullptr);
   size_t command = 0;
   for (size_t guard = 0; guard < 4 * commands + 8; ++guard) {
@@ -323,8 +349,17 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) failed = i;
   }
   if (failed == commands && unusable_) failed = commands - 1;
+  if (then != nullptr && failed == commands - 1 && name != nullptr) {
+    // The named statement ran and was answered; only `then` failed (or its answer was lost).
+    pg_result* kept = results[named];
+    for (size_t i = 0; i + 1 < commands; ++i) {
+      if (i != named && results[i] != nullptr) PQclear(results[i]);
+    }
+    *then_status = Fail(results[commands - 1], op);
+    return PgResult(kept);
+  }
   pg_result* keep = failed < commands ? results[failed]
-                    : name != nullptr ? results[commands - 1]
+                    : name != nullptr ? results[named]
                                       : nullptr;
   for (pg_result* res : results) {
     if (res != nullptr && res != keep) PQclear(res);
@@ -334,9 +369,11 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
     // The server refused a statement sent ahead (not this call's own): the caller's work is
     // intact but the transaction is aborted. A lost connection is reported as such instead.
     deferred_failed_ = failed < plain.size() && last_failure_ != Failure::kConnection;
+    if (then_status != nullptr) *then_status = status;
     return status;
   }
   last_failure_ = Failure::kStatement;
+  if (then_status != nullptr) *then_status = OkStatus();
   return PgResult(keep);
 }
 

@@ -107,6 +107,13 @@ class PgConnection {
   // When `begin` fails, `sql` does not run and begin's error is returned.
   StatusOr<PgResult> BeginAndQuery(std::string_view begin, std::string_view sql,
                                    const Params& params, std::string_view op);
+  // Runs `sql` as Query does (after what Defer queued) and then `then` (one statement without
+  // parameters: the writer's COMMIT), all in one round trip. Returns the statement's result;
+  // `then_status` gets then's outcome. When the statement fails, `then` is skipped by the
+  // server and `then_status` is the statement's error too. When the connection breaks, both
+  // fail with Failure::kConnection; last_failure() describes the first failure.
+  StatusOr<PgResult> QueryThen(std::string_view sql, const Params& params, std::string_view then,
+                               std::string_view op, Status* then_status);
   // Queues `sql` (one statement, no parameters) to be sent ahead of the next statement, in the
   // same round trip (libpq pipeline mode): the writer's BEGIN and savepoint handling. If the
   // server refuses it, that next call fails with its error and deferred_failed() is true.
@@ -142,10 +149,12 @@ class PgConnection {
   Status Fail(pg_result* res, std::string_view op);
   // Before any statement: fails when broken; collects the answer SendWithoutWaiting left.
   Status Ready(std::string_view op);
-  // Sends `plain` (no parameters) and then, when `name` is set, the prepared statement `name`
-  // with `params`, in one pipeline; the last command's result (empty when `name` is null).
+  // Sends `plain` (no parameters), then, when `name` is set, the prepared statement `name` with
+  // `params`, then `then` (no parameters) when set, in one pipeline. Returns the named
+  // statement's result (empty when `name` is null); `then_status` gets then's outcome.
   StatusOr<PgResult> Pipeline(const std::vector<std::string>& plain, const std::string* name,
-                              const Params* params, std::string_view op);
+                              const Params* params, std::string_view op,
+                              const std::string* then = nullptr, Status* then_status = nullptr);
   // Sends what Defer queued, if anything, in a pipeline of its own.
   Status FlushDeferred(std::string_view op);
   // The prepared statement's name for `sql`, preparing it on first use.
