@@ -127,6 +127,12 @@ CREATE INDEX chimed_commit_markers_created ON chimed_commit_markers(created_at);
       {2, "drop the unused per-user audit index", R"sql(
 DROP INDEX IF EXISTS pin_reset_audit_user;
 )sql"},
+      // A batch of resets commits in the round trip of its statement (pg_pipelined_resets.h),
+      // so an interrupted COMMIT must say which of its resets took effect, not only whether it
+      // committed: the statement lists their positions in its marker. NULL for other writes.
+      {3, "commit markers list the resets they committed", R"sql(
+ALTER TABLE chimed_commit_markers ADD COLUMN resets BIGINT[];
+)sql"},
   };
   return kMigrations;
 }

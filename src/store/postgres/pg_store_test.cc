@@ -519,15 +519,38 @@ class PgResetPinTest : public PgStoreTest {
   PGconn* third_ = nullptr;
 };
 
-// The races, each run twice: the reset in a write function (Tx::ResetPin, a fresh script for
-// every run of the function) and queued (Store::ResetPin, one script for all runs).
-class PgResetRaceTest : public PgResetPinTest, public ::testing::WithParamInterface<bool> {
+// How a race test's reset runs: in a write function (Tx::ResetPin, a fresh script for every
+// run of the function), or queued (Store::ResetPin, one script for all runs) in a transaction
+// whose COMMIT waits for the statement's answer, or in one pipeline with it (the default).
+enum class ResetPath { kInAWriteFunction, kQueued, kQueuedPipelined };
+
+// The races, each run on every path.
+class PgResetRaceTest : public PgResetPinTest, public ::testing::WithParamInterface<ResetPath> {
  protected:
-  bool queued() const { return GetParam(); }
+  void SetUp() override {
+    PgResetPinTest::SetUp();
+    if (IsSkipped() || GetParam() != ResetPath::kQueued) return;
+    PgStoreOptions options;
+    options.writer.pipelined_resets = false;
+    store_->Close();
+    store_ = Open(options);
+    ASSERT_NE(store_, nullptr);
+  }
+  bool queued() const { return GetParam() != ResetPath::kInAWriteFunction; }
 };
-INSTANTIATE_TEST_SUITE_P(postgres, PgResetRaceTest, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return std::string(info.param ? "Queued" : "InAWriteFunction");
+INSTANTIATE_TEST_SUITE_P(postgres, PgResetRaceTest,
+                         ::testing::Values(ResetPath::kInAWriteFunction, ResetPath::kQueued,
+                                           ResetPath::kQueuedPipelined),
+                         [](const ::testing::TestParamInfo<ResetPath>& info) {
+                           switch (info.param) {
+                             case ResetPath::kInAWriteFunction:
+                               return std::string("InAWriteFunction");
+                             case ResetPath::kQueued:
+                               return std::string("Queued");
+                             case ResetPath::kQueuedPipelined:
+                               break;
+                           }
+                           return std::string("QueuedPipelined");
                          });
 
 TEST_P(PgResetRaceTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
@@ -613,7 +636,9 @@ TEST_P(PgResetRaceTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
 
 // Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
 // transaction as one group (PgTx::ResetPins). This holds the writer in a write function until
-// the resets are queued, so they are one batch.
+// the resets are queued, so they are one batch. Here with the COMMIT sent after the group's
+// answers (what a batch mixing resets and other writes does, and what runs whatever a
+// pipelined batch left undone); PgPipelinedResetsTest below has the default.
 class PgQueuedResetsTest : public PgResetPinTest {
  protected:
   void SetUp() override {
@@ -621,10 +646,19 @@ class PgQueuedResetsTest : public PgResetPinTest {
     if (IsSkipped()) return;
     PgStoreOptions options;
     options.writer.threads = 1;  // the one this holds
+    options.writer.pipelined_resets = pipelined();
+    if (fault_at_ > 0) {
+      // The fault_at_-th COMMIT (counting pipelined ones) meets fault_.
+      auto calls = std::make_shared<std::atomic<int>>(0);
+      options.writer.commit_fault = [calls, at = fault_at_, fault = fault_] {
+        return ++*calls == at ? fault : CommitFault::kNone;
+      };
+    }
     store_->Close();
     store_ = Open(options);
     ASSERT_NE(store_, nullptr);
   }
+  virtual bool pipelined() const { return false; }
 
   // Holds the writer in a write function until ReleaseWriter(), so that everything queued
   // meanwhile becomes its next batch.
@@ -677,6 +711,8 @@ class PgQueuedResetsTest : public PgResetPinTest {
 
   std::promise<void> release_;
   int queued_ = 0;
+  int fault_at_ = 0;  // set before SetUp to inject fault_ there
+  CommitFault fault_ = CommitFault::kNone;
 };
 
 TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
@@ -757,6 +793,132 @@ TEST_F(PgQueuedResetsTest, ResetsMixedWithWriteFunctionsKeepEveryOutcome) {
   EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500001");
   EXPECT_EQ(AuditedRequests(), "r0,r1,r2");
   ExpectOneBatchOf(5);
+}
+
+// The default: a batch of resets only sends BEGIN, its statement and COMMIT in one pipeline
+// (pg_writer_resets.cc). The statement lists the resets it did in the commit marker.
+class PgPipelinedResetsTest : public PgQueuedResetsTest {
+ protected:
+  bool pipelined() const override { return true; }
+  std::string MarkedResets() {
+    return Sql(url_, "SELECT string_agg(resets::text, ';') FROM chimed_commit_markers");
+  }
+};
+
+TEST_F(PgPipelinedResetsTest, ABatchCommitsWithItsStatementAndListsItsResetsInTheMarker) {
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(got[1]->user_id, "u2");
+  EXPECT_EQ(Pin("u1"), "5555500001");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333");
+  EXPECT_EQ(AuditedRequests(), "r0,r1");
+  EXPECT_EQ(MarkedResets(), "{1,2}");  // the holding write's marker lists nothing
+  ExpectOneBatchOf(2);
+}
+
+// What the one statement could not do runs again in a transaction of the ordinary kind, which
+// draws again for a taken candidate and says why a reset is refused: the outcomes are those
+// of PgQueuedResetsTest.AGroupOfResetsGivesEachItsOwnOutcomeInOrder.
+TEST_F(PgPipelinedResetsTest, WhatTheStatementDidNotDoRunsAgainInTheNextTransaction) {
+  Sql(url_,
+      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+      "license_type, user_type, registration_status, pin) VALUES "
+      "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
+  // The pipelined statement: u1 (draws u2's PIN: taken), u2, u9 (missing), u3 (invited); not
+  // u1's second reset, nor u2 of account b (that user id is in it already). Then, in order:
+  // u1, u9, u3 and b's u2 in one statement, u1's second reset in the next.
+  chime::testing::ScriptedRandom random({2222233333ULL, 5555500001ULL, 5555500002ULL, 5555500003ULL,
+                                         5555500004ULL, 5555500005ULL, 5555500006ULL, 5555500007ULL,
+                                         5555500008ULL});
+  auto got = ResetTogether(
+      {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500004");
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[1]->personal_pin, "5555500001");
+  ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
+  EXPECT_EQ(got[2]->personal_pin, "5555500008");
+  EXPECT_EQ(got[3].status().code(), Code::kNotFound);
+  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(got[5].status().code(), Code::kNotFound);
+  EXPECT_EQ(Pin("u1"), "5555500008");
+  EXPECT_EQ(Pin("u2"), "5555500001");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500004");
+  EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  EXPECT_EQ(MarkedResets(), "{2}");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.largest_batch, 6);
+  EXPECT_EQ(stats.retries, 0);
+  EXPECT_EQ(stats.commits, 3);  // the holding write's, the pipelined one, the rest's
+}
+
+// The connection breaks after the pipeline went out and the transaction committed: neither the
+// statement's answer nor COMMIT's arrives. The marker says it committed and which resets it
+// did; those are answered from a read-back, never run twice, and the others run again.
+class PgPipelinedLostAnswerTest : public PgPipelinedResetsTest {
+ protected:
+  void SetUp() override {
+    fault_at_ = 2;  // the holding write commits first
+    fault_ = CommitFault::kLoseAnswerAfterCommit;
+    PgPipelinedResetsTest::SetUp();
+  }
+};
+
+TEST_F(PgPipelinedLostAnswerTest, CommittedResetsAreReadBackAndTheOthersRunAgain) {
+  // u1 gets a fresh PIN; u2 draws u1's PIN, which is taken, so the marker lists only u1.
+  chime::testing::ScriptedRandom random({5555500001ULL, 1111122222ULL, 5555500002ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->user_id, "u1");
+  EXPECT_EQ(got[0]->account_id, "a");
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(Pin("u1"), "5555500001");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(AuditedRequests(), "r0,r1");  // u1 was reset once
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.resolved_committed, 1);
+  EXPECT_EQ(stats.resolved_aborted, 0);
+}
+
+// The same break when the transaction did not commit (rolled back, or the connection dropped
+// before anything was sent): nothing was done, and every reset runs again.
+TEST_F(PgStoreTest, APipelinedBatchThatDidNotCommitRunsAgain) {
+  for (CommitFault fault :
+       {CommitFault::kLoseAnswerAfterRollback, CommitFault::kDropBeforeCommit}) {
+    SCOPED_TRACE(static_cast<int>(fault));
+    auto url = PgTestServer::Get().NewDatabase();
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    url_ = *url;
+    auto store = OpenWithFault(fault);
+    ASSERT_NE(store, nullptr);
+    Sql(url_,
+        "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
+        "default_license, supported_licenses, status, signin_delegate_groups) "
+        "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
+    Sql(url_,
+        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+        "license_type, user_type, registration_status, pin) VALUES "
+        "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222')");
+    chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
+    std::promise<StatusOr<model::User>> promise;
+    store->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, random,
+                    [&promise](StatusOr<model::User> got) { promise.set_value(std::move(got)); });
+    StatusOr<model::User> got = promise.get_future().get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->personal_pin, "5555500002");  // the first candidate's run never committed
+    EXPECT_EQ(Sql(url_, "SELECT pin FROM users WHERE user_id = 'u1'"), "5555500002");
+    EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
+    EXPECT_EQ(store->stats().writer.resolved_aborted, 1);
+    EXPECT_EQ(store->stats().writer.resolved_committed, 0);
+  }
 }
 
 // Store::ReadAccessKey reads its row without a transaction; such a read may run one statement

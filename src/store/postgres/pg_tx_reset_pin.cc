@@ -28,55 +28,17 @@
 #include "common/log.h"
 #include "model/lifecycle.h"
 #include "model/pin.h"
+#include "store/postgres/pg_reset_sql.h"
 #include "store/postgres/pg_row_codec.h"
 #include "store/postgres/pg_tx.h"
 
 namespace chime::store::postgres {
 namespace {
 
-// $1 user ids, $2 account ids, $3 the Unregistered spelling, $4 candidates, $5 at_ms,
-// $6 request ids, $7 principals: arrays of one element per reset, except $3. One row per reset
-// unless its user is missing or may not reset (then none): the user columns as GetUser's, then
-// the reset's position (1-based) in the arrays; the user columns are NULL when the candidate
-// was taken (nothing was written for that reset). No user may appear twice (see above).
-// `(account_id || '')`: the account is checked on the row the user_id index finds, never used
-// to choose an index. Planned without statistics (a fresh or just-loaded table), the generic
-// plan of this prepared statement otherwise walked every user of the account.
-// The rows are locked in seq order, so that two writers' statements do not deadlock on each
-// other. (A later statement of the same batch locks more rows while holding these; a deadlock
-// that this allows is detected by PostgreSQL and retried like a serialization failure.)
-constexpr char kResetPinsSql[] =
-    "WITH req AS ("
-    "  SELECT * FROM unnest($1::text[], $2::text[], $4::text[], $5::bigint[], $6::text[],"
-    "    $7::text[]) WITH ORDINALITY AS r(user_id, account_id, pin, at_ms, request_id,"
-    "    principal, i)),"
-    " old AS ("
-    "  SELECT req.i, u.seq, u.pin AS old_pin, req.pin, req.at_ms, req.request_id,"
-    "    req.principal"
-    "  FROM req JOIN users u ON u.user_id = req.user_id AND (u.account_id || '') = req.account_id"
-    "  WHERE u.registration_status <> $3 AND u.pin IS NOT NULL AND u.pin <> ''"
-    "  ORDER BY u.seq FOR UPDATE OF u),"
-    " pick AS ("
-    "  SELECT old.* FROM old"
-    "  WHERE old.old_pin <> old.pin"
-    "    AND NOT EXISTS (SELECT 1 FROM users WHERE pin = old.pin)"
-    "    AND NOT EXISTS (SELECT 1 FROM retired_pins WHERE pin = old.pin)),"
-    " upd AS ("
-    "  UPDATE users u SET pin = pick.pin FROM pick WHERE u.seq = pick.seq"
-    "  RETURNING u.seq, u.user_id, u.account_id, u.primary_email, u.primary_provisioned_number,"
-    "    u.display_name, u.license_type, u.user_type, u.registration_status,"
-    "    u.invitation_status, u.registered_ms, u.invited_ms, u.alexa_enabled, u.alexa_room_arn,"
-    "    u.pin),"
-    " ret AS ("
-    "  INSERT INTO retired_pins(pin, retired_ms)"
-    "  SELECT pick.old_pin, pick.at_ms FROM pick JOIN upd USING (seq)"
-    "  ON CONFLICT (pin) DO NOTHING),"
-    " aud AS ("
-    "  INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms)"
-    "  SELECT pick.request_id, pick.principal, upd.account_id, upd.user_id, pick.at_ms"
-    "  FROM pick JOIN upd USING (seq) ORDER BY pick.i)"
-    " SELECT upd.*, old.i FROM old LEFT JOIN upd USING (seq)";
-constexpr int kPositionColumn = 15;
+const std::string& ResetPinsSql() {
+  static const std::string sql = std::string(kResetCtes) + kResetAnswer;
+  return sql;
+}
 
 // Why the statement found no row for a reset, by the ordinary reads, so that the errors and
 // their order are the default Tx::ResetPin's: OK when these reads find nothing wrong.
@@ -120,7 +82,7 @@ Status PgTx::ResetPins(const std::vector<PinResetJob*>& jobs, std::vector<Status
   for (;;) {
     ResetRound round = NextResetRound(jobs, progress);
     if (round.jobs.empty()) break;
-    ASSIGN_OR_RETURN(PgResult r, RunChecked(kResetPinsSql, round.params, "users.reset_pin"));
+    ASSIGN_OR_RETURN(PgResult r, RunChecked(ResetPinsSql(), round.params, "users.reset_pin"));
     RETURN_IF_ERROR(ReadResetAnswers(r, jobs, round, progress, results));
   }
   return OkStatus();

@@ -15,6 +15,7 @@
 #include "common/slow_warning.h"
 #include "common/thread_name.h"
 #include "store/postgres/pg_tx.h"
+#include "store/postgres/pg_writer_worker.h"
 
 namespace chime::store::postgres {
 namespace {
@@ -29,24 +30,6 @@ void CallDone(const DoneFn& done, Status status) {
   } catch (...) {
     LOG_ERROR("store write completion callback threw; ignored");
   }
-}
-
-// 128 random bits as hex: the marker of one transaction. Hex only, so it can be written into
-// SQL text literally (the marker insert is sent ahead without parameters, see RunOnce).
-std::string RandomToken() {
-  unsigned char bytes[16];
-  size_t got = 0;
-  while (got < sizeof(bytes)) {
-    ssize_t n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
-    if (n > 0) got += static_cast<size_t>(n);
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
 }
 
 // Jittered exponential backoff: attempt 1 waits up to 2 ms, attempt 7 up to 128 ms.
@@ -69,15 +52,23 @@ Status PrepareWriterSession(PgConnection& conn) {
 
 }  // namespace
 
-struct PgWriter::Worker {
-  explicit Worker(std::chrono::milliseconds slow_warning)
-      : slow_batch("postgres write batch", slow_warning) {}
-
-  std::unique_ptr<PgConnection> conn;
-  Clock::time_point next_sweep = Clock::now();
-  SlowWarning slow_batch;
-  int64_t retries = 0;  // this thread's transactions run again, for its slow-batch warnings
-};
+// 128 random bits as hex: the marker of one transaction. Hex only, so it can be written into
+// SQL text literally (the marker insert is sent ahead without parameters, see RunOnce).
+std::string PgWriter::RandomToken() {
+  unsigned char bytes[16];
+  size_t got = 0;
+  while (got < sizeof(bytes)) {
+    ssize_t n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n > 0) got += static_cast<size_t>(n);
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
 
 PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
     : settings_(std::move(settings)), options_(std::move(options)) {
@@ -169,7 +160,13 @@ void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
   std::vector<Item*> items;
   for (auto& item : batch) items.push_back(&item);
   std::vector<Status> results(batch.size(), UnavailableError());
-  RunWithRetries(w, items, results);
+  const bool only_resets =
+      std::all_of(items.begin(), items.end(), [](const Item* item) { return item->reset; });
+  if (only_resets && options_.pipelined_resets) {
+    RunResetBatch(w, items, results);
+  } else {
+    RunWithRetries(w, items, results);
+  }
   const auto ended = Clock::now();
   if (w.slow_batch.Slow(ended - began)) {
     const int64_t retries = w.retries - retries_before;

@@ -14,8 +14,10 @@
 // statement, or the COMMIT). So a batch of b functions of one statement each costs b + 1 round
 // trips. A refused statement sent ahead fails the transaction, never the function. Resets
 // (SubmitReset) that follow each other in a batch run together as one function and one
-// statement, so a batch of b resets costs 2 round trips (more only when a drawn PIN was taken,
-// a user is named twice, or a reset is refused and its error must be read).
+// statement (PgTx::ResetPins). A batch of resets only goes further (pg_writer_resets.cc): its
+// BEGIN, its statement and COMMIT travel in one pipeline, one round trip for b resets; what
+// that statement could not do (a taken PIN, a refused reset, a user's second reset) runs in
+// the next transaction.
 //
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
@@ -24,7 +26,9 @@
 // for it; then a conflict means it committed (done(OK)), a fresh row means it did not (the
 // functions are run again). So no 2xx for a write that did not commit and no 5xx for one that
 // did. While no server answers, resolution keeps trying; only Close() bounds it (a grace period,
-// then kUnavailable, logged as unresolved).
+// then kUnavailable, logged as unresolved). A pipelined batch of resets may lose the
+// statement's answer with COMMIT's; its marker lists the resets it did, which are then read
+// back (pg_pipelined_resets.h).
 #pragma once
 
 #include <atomic>
@@ -42,6 +46,7 @@
 #include <vector>
 
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_pipelined_resets.h"
 #include "store/postgres/pg_tx.h"  // PinResetJob
 #include "store/store.h"
 
@@ -63,6 +68,9 @@ struct PgWriterOptions {
   int unavailable_wait_ms = 2000;
   // After Close(), how long unresolved commits keep being resolved before giving up.
   int close_grace_ms = 10000;
+  // A batch of resets only commits in the round trip of its statement (pg_writer_resets.cc).
+  // Off, such a batch runs like any other; tests of that path turn it off.
+  bool pipelined_resets = true;
   // A batch that takes longer than this, retries and waits for a primary included, is logged as
   // a warning (at most one line per writer thread every 10 s, counting the others).
   int slow_write_warning_ms = 100;
@@ -111,6 +119,7 @@ class PgWriter {
     kFinal,     // results are final (committed, or nothing to commit)
     kRetry,     // nothing committed; run again (serialization failure, resolved abort)
     kNoServer,  // nothing committed; no read-write server reachable
+    kUnknown,   // whether it committed could not be learned before shutdown
   };
   struct Worker;
 
@@ -124,7 +133,20 @@ class PgWriter {
   // Runs the `n` resets from items[first] as one function (PgTx::ResetPins); like RunOne.
   bool RunResets(Worker& w, const std::vector<Item*>& items, size_t first, size_t n,
                  bool own_savepoint, std::vector<Status>& results, Outcome* abort);
+  // A batch of resets only: the first reset of each user in one transaction whose BEGIN,
+  // statement and COMMIT go out in one pipeline (RunPipelined); what that left undone (a
+  // taken candidate, a refusal to diagnose, a user's later resets, or everything when it did
+  // not commit) then runs through RunWithRetries. pg_writer_resets.cc.
+  void RunResetBatch(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);
+  // One pipelined transaction: kFinal once it committed (batch.answers says which resets it
+  // did), kRetry or kNoServer when it did not, kUnknown when that could not be learned.
+  Outcome RunPipelined(Worker& w, PipelinedResets& batch);
+  // The answers of a pipelined transaction that committed while its answer was lost, read
+  // back through w's connection (reconnecting); kUnavailable when no server answered before
+  // shutdown.
+  Status ReadBack(Worker& w, const std::string& token, PipelinedResets& batch);
   void Enqueue(Item item);
+  static std::string RandomToken();
   // Commits; on an unresolvable outcome turns the OK entries of `results` into kUnavailable.
   Outcome Commit(Worker& w, const std::string& token, std::vector<Status>& results);
   // Whether the transaction that wrote `token` committed; reconnects `w` on the way.
