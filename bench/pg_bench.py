@@ -548,13 +548,18 @@ def write_report(path, res):
     def calls(pattern):
         return sum(s["calls"] for s in sp["statements"] if re.search(pattern, s["query"])) / n
 
-    writer_tx = calls(r"^INSERT INTO chimed_commit_markers")
+    writer_tx = calls(r"^BEGIN ISOLATION LEVEL SERIALIZABLE")
+    # A batch of resets only is one statement that writes the commit marker itself, sent in one
+    # pipeline with its BEGIN and COMMIT (src/store/postgres/pg_writer_resets.cc).
+    pipelined = r"INSERT INTO chimed_commit_markers\(token, resets\)"
+    pipelined_tx = calls(pipelined)
     read_tx = calls(r"^BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     out.append(f"- **{total / n:.1f} statements per reset** (pgbench: 1 per UPDATE); each is a "
-               f"round trip except those chimed sends ahead in one libpq pipeline with the next "
-               f"statement (the writer's BEGIN and commit marker, and SAVEPOINT and RELEASE in a "
-               f"batch of several functions; a read's BEGIN) and a read's COMMIT, whose answer "
-               f"nobody waits for; "
+               f"round trip except those chimed sends in one libpq pipeline with another (a "
+               f"batch of resets' BEGIN and COMMIT, sent with its statement; other writer "
+               f"transactions' BEGIN and commit marker, and SAVEPOINT and RELEASE in a batch of "
+               f"several functions; a read's BEGIN) and a read's COMMIT, whose answer nobody "
+               f"waits for; "
                f"{exec_ms * 1000 / n:.0f} µs of server execution time per reset (wall time "
                f"inside PostgreSQL, inflated by CPU contention on a busy machine)")
     writers = res.get("pg_writers") or 1
@@ -565,20 +570,23 @@ def write_report(path, res):
                f"and {writer_tx:.2f} writer transactions per reset (group commit: "
                f"**{1 / max(writer_tx, 1e-9):.1f} resets per COMMIT**, {writers} writer "
                f"connection(s), each running its batch's statements one after another; the "
-               f"resets that follow each other in a batch run as one statement)")
+               f"resets that follow each other in a batch run as one statement), "
+               f"{pipelined_tx:.2f} of them batches of resets sent with their COMMIT in one "
+               f"pipeline")
     overhead = r"^(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK|INSERT INTO chimed_commit_markers|SELECT access_key_id|SELECT pg_stat)"
     fn_stmts = sum(s["calls"] for s in sp["statements"]
-                   if not re.search(overhead, s["query"])) / n
-    # BEGIN, the marker and the savepoint statements ride along with the next statement; the
-    # COMMIT (with the last release) is the batch's one round trip of its own.
-    writer_rts = fn_stmts + writer_tx
+                   if not re.search(overhead, s["query"]) and not re.search(pipelined, s["query"])) / n
+    # A pipelined batch is one round trip. Otherwise BEGIN, the marker and the savepoint
+    # statements ride along with the next statement, and the COMMIT (with the last release) is
+    # the transaction's one round trip of its own.
+    writer_rts = pipelined_tx + fn_stmts + (writer_tx - pipelined_tx)
     rtt = res["rtt_us"]
-    ceiling = 1e6 / (writer_rts * rtt)
-    out.append(f"- the writer connections: {fn_stmts:.1f} statements of the reset itself "
-               f"(everything but transaction control; one statement for all the resets of a "
-               f"batch, plus one per round of colliding PIN candidates) + its share of the "
-               f"batch's COMMIT ≈ "
-               f"**{writer_rts:.1f} round trips per reset, one after another** on its writer "
+    ceiling = 1e6 / (max(writer_rts, 1e-9) * rtt)
+    out.append(f"- the writer connections: {pipelined_tx:.2f} pipelined batches (statement and "
+               f"COMMIT in one round trip) + {fn_stmts:.2f} statements of other transactions "
+               f"(everything but transaction control: the resets a pipelined batch could not "
+               f"do, run again) + those transactions' COMMITs ≈ "
+               f"**{writer_rts:.2f} round trips per reset, one after another** on its writer "
                f"connection")
     out.append(f"- a round trip on this machine (pgbench `SELECT 1`, c1, prepared): "
                f"**{rtt:.0f} µs** → one writer connection cannot exceed about "
