@@ -1,0 +1,522 @@
+// PgStore's ResetPin beyond the Store contract: races with concurrent transactions on every
+// path a reset takes, a writer's batch of resets as one statement (PgTx::ResetPins), and the
+// pipelined batch with its read-back after a lost answer (pg_writer_resets.cc).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common/testing/scripted_random.h"
+#include "store/postgres/pg_store.h"
+#include "store/postgres/pg_store_test_support.h"
+#include "store/postgres/pg_test_server.h"
+#include "store/postgres/pg_tx.h"
+
+namespace chime::store::postgres {
+namespace {
+
+// ResetPin under concurrency: what another transaction has not committed yet is invisible to
+// the reset's snapshot, so the database must decide (pg_tx_reset_pin.cc).
+class PgResetPinTest : public PgStoreTest {
+ protected:
+  void SetUp() override {
+    PgStoreTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+    Sql(url_,
+        "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
+        "default_license, supported_licenses, status, signin_delegate_groups) "
+        "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
+    Sql(url_,
+        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+        "license_type, user_type, registration_status, pin) VALUES "
+        "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222'), "
+        "('u2', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '2222233333')");
+    for (PGconn** conn : {&other_, &third_}) {
+      *conn = PQconnectdb(url_.c_str());
+      ASSERT_EQ(PQstatus(*conn), CONNECTION_OK);
+    }
+  }
+  void TearDown() override {
+    for (PGconn* conn : {other_, third_}) {
+      if (conn != nullptr) PQfinish(conn);
+    }
+  }
+
+  // Runs `sql` on the other session (which keeps its transaction open between calls).
+  void Other(const char* sql) { On(other_, sql); }
+  // ... or on a third one.
+  void Third(const char* sql) { On(third_, sql); }
+  void On(PGconn* conn, const char* sql) {
+    PGresult* res = PQexec(conn, sql);
+    EXPECT_TRUE(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+        << sql << ": " << PQerrorMessage(conn);
+    PQclear(res);
+  }
+
+  // Waits until a session (the reset) waits for a lock that `holder`'s session holds: so a test
+  // knows the reset has reached the wait it means to exercise.
+  void WaitUntilBlockedBy(PGconn* holder) {
+    const std::string sql =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " +
+        std::to_string(PQbackendPID(holder)) + " = ANY(pg_blocking_pids(pid))";
+    for (int i = 0; i < 500; ++i) {
+      if (Sql(url_, sql) == "1") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "nothing waited for the holder's locks within 5 s";
+  }
+
+  // Starts a reset of u1 whose candidates come from `script`: in a write function (fresh for
+  // every run of fn), or, when `queued`, through Store::ResetPin (PgTx::ResetPins, one script
+  // for all runs).
+  std::future<StatusOr<model::User>> StartReset(std::deque<uint64_t> script, bool queued) {
+    auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
+    if (queued) {
+      auto random = std::make_shared<chime::testing::ScriptedRandom>(script);
+      store_->ResetPin(
+          PinResetAudit{"r", "p", "a", "u1", 7}, *random,
+          [promise, random](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
+      return promise->get_future();
+    }
+    auto out = std::make_shared<StatusOr<model::User>>(Internal("not run"));
+    store_->Write(
+        [script, out](Tx& tx) -> Status {
+          chime::testing::ScriptedRandom random(script);
+          *out = tx.ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, random);
+          return out->status();
+        },
+        [promise, out](Status s) { promise->set_value(s.ok() ? *out : StatusOr<model::User>(s)); });
+    return promise->get_future();
+  }
+
+  std::string Pin(const std::string& user) {
+    return Sql(url_, "SELECT pin FROM users WHERE user_id = '" + user + "'");
+  }
+  // Every retired PIN, in order; the request ids of the audit rows, in insertion order.
+  std::string RetiredPins() {
+    return Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins");
+  }
+  std::string AuditedRequests() {
+    return Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit");
+  }
+
+  std::unique_ptr<PgStore> store_;
+  PGconn* other_ = nullptr;
+  PGconn* third_ = nullptr;
+};
+
+// How a race test's reset runs: in a write function (Tx::ResetPin, a fresh script for every
+// run of the function), or queued (Store::ResetPin, one script for all runs) in a transaction
+// whose COMMIT waits for the statement's answer, or in one pipeline with it (the default).
+enum class ResetPath { kInAWriteFunction, kQueued, kQueuedPipelined };
+
+// The races, each run on every path.
+class PgResetRaceTest : public PgResetPinTest, public ::testing::WithParamInterface<ResetPath> {
+ protected:
+  void SetUp() override {
+    PgResetPinTest::SetUp();
+    if (IsSkipped() || GetParam() != ResetPath::kQueued) return;
+    PgStoreOptions options;
+    options.writer.pipelined_resets = false;
+    store_->Close();
+    store_ = Open(options);
+    ASSERT_NE(store_, nullptr);
+  }
+  bool queued() const { return GetParam() != ResetPath::kInAWriteFunction; }
+};
+INSTANTIATE_TEST_SUITE_P(postgres, PgResetRaceTest,
+                         ::testing::Values(ResetPath::kInAWriteFunction, ResetPath::kQueued,
+                                           ResetPath::kQueuedPipelined),
+                         [](const ::testing::TestParamInfo<ResetPath>& info) {
+                           switch (info.param) {
+                             case ResetPath::kInAWriteFunction:
+                               return std::string("InAWriteFunction");
+                             case ResetPath::kQueued:
+                               return std::string("Queued");
+                             case ResetPath::kQueuedPipelined:
+                               break;
+                           }
+                           return std::string("QueuedPipelined");
+                         });
+
+TEST_P(PgResetRaceTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAnother) {
+  // The other session gives u2 the reset's first candidate and holds it uncommitted, so the
+  // reset's snapshot sees the candidate free and its UPDATE waits on the unique index.
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '7777788888' WHERE user_id = 'u2'");
+  auto reset = StartReset({7777788888ULL, 5555566666ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
+  EXPECT_EQ(Pin("u2"), "7777788888");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
+  EXPECT_GE(store_->stats().writer.retries, 1);  // the 23505 re-ran the transaction
+}
+
+TEST_P(PgResetRaceTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
+  // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
+  // commits, the unique index no longer holds 2222233333, and under SERIALIZABLE the
+  // retired-PIN trigger reads the reset's older snapshot; only the snapshot read of users
+  // sees the PIN as taken.
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
+  Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
+  auto reset = StartReset({2222233333ULL, 5555566666ULL}, queued());
+  (void)reset.wait_for(std::chrono::seconds(2));  // not expected to wait; commit either way
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
+}
+
+// A PIN handed out after the reset's snapshot and retired while the reset waits, by
+// SERIALIZABLE transactions as chimed's writers are. The reset's snapshot sees the PIN free,
+// and the retired-PIN trigger reads that snapshot too; what keeps the reset from issuing it
+// is the unique index (the PIN is held when the reset writes) and SSI (which aborts one of the
+// transactions whose reads the others' writes invalidate). Whichever loses, no PIN may end
+// up both retired and held, nor held twice.
+TEST_P(PgResetRaceTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
+  Third("SET default_transaction_isolation = 'serializable'");
+  Other("BEGIN");
+  Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");  // the reset waits for u1
+  auto reset = StartReset({7777700001ULL, 5555566666ULL, 5555577777ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Third("UPDATE users SET pin = '7777700001' WHERE user_id = 'u2'");  // committed: handed out
+  Third("BEGIN");
+  Third("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");  // ... and given up
+  Third("INSERT INTO retired_pins(pin, retired_ms) VALUES ('7777700001', 1)");
+  Other("COMMIT");  // the reset goes on
+  StatusOr<model::User> got = reset.get();
+  PGresult* res = PQexec(third_, "COMMIT");  // SSI may refuse this one instead
+  PQclear(res);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_NE(got->personal_pin, "7777700001");
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r ON r.pin = u.pin"), "0");
+  EXPECT_EQ(
+      Sql(url_, "SELECT count(*) FROM users WHERE pin = '7777700001'"),
+      Sql(url_, "SELECT count(*) FROM retired_pins WHERE pin = '7777700001'") == "1" ? "0" : "1");
+}
+
+// A concurrent reset of the same user, uncommitted: the reset waits for its row lock, then
+// runs again and retires the PIN that reset set, not the one it read before.
+TEST_P(PgResetRaceTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
+  Other("BEGIN");
+  Other("UPDATE users SET pin = '8888800001' WHERE user_id = 'u1'");
+  Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('1111122222', 1)");
+  auto reset = StartReset({5555566666ULL, 5555577777ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Other("COMMIT");
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  // The reset was aborted (40001) and ran again: a write function with a fresh script, a
+  // queued reset with the script's next candidate.
+  EXPECT_EQ(got->personal_pin, queued() ? "5555577777" : "5555566666");
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(RetiredPins(), "1111122222,8888800001");
+}
+
+// Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
+// transaction as one group (PgTx::ResetPins). This holds the writer in a write function until
+// the resets are queued, so they are one batch. Here with the COMMIT sent after the group's
+// answers (what a batch mixing resets and other writes does, and what runs whatever a
+// pipelined batch left undone); PgPipelinedResetsTest below has the default.
+class PgQueuedResetsTest : public PgResetPinTest {
+ protected:
+  void SetUp() override {
+    PgResetPinTest::SetUp();
+    if (IsSkipped()) return;
+    PgStoreOptions options;
+    options.writer.threads = 1;  // the one this holds
+    options.writer.pipelined_resets = pipelined();
+    if (fault_at_ > 0) {
+      // The fault_at_-th COMMIT (counting pipelined ones) meets fault_.
+      auto calls = std::make_shared<std::atomic<int>>(0);
+      options.writer.commit_fault = [calls, at = fault_at_, fault = fault_] {
+        return ++*calls == at ? fault : CommitFault::kNone;
+      };
+    }
+    store_->Close();
+    store_ = Open(options);
+    ASSERT_NE(store_, nullptr);
+  }
+  virtual bool pipelined() const { return false; }
+
+  // Holds the writer in a write function until ReleaseWriter(), so that everything queued
+  // meanwhile becomes its next batch.
+  void HoldWriter() {
+    std::promise<void> running;
+    store_->Write(
+        [&running, released = release_.get_future().share()](Tx&) {
+          running.set_value();
+          released.wait();
+          return OkStatus();
+        },
+        [](Status) {});
+    running.get_future().wait();
+  }
+  void ReleaseWriter() { release_.set_value(); }
+
+  // Queues a reset of (account, user) with candidates from `random`; its outcome.
+  std::future<StatusOr<model::User>> QueueReset(const std::string& account_id,
+                                                const std::string& user_id,
+                                                chime::testing::ScriptedRandom& random) {
+    auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
+    store_->ResetPin(PinResetAudit{"r" + std::to_string(queued_++), "p", account_id, user_id, 7},
+                     random,
+                     [promise](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
+    return promise->get_future();
+  }
+
+  // Queues resets of (account, user) with candidates from one script, all in one batch.
+  std::vector<StatusOr<model::User>> ResetTogether(
+      const std::vector<std::pair<std::string, std::string>>& resets,
+      chime::testing::ScriptedRandom& random) {
+    HoldWriter();
+    std::vector<std::future<StatusOr<model::User>>> pending;
+    for (const auto& [account_id, user_id] : resets) {
+      pending.push_back(QueueReset(account_id, user_id, random));
+    }
+    ReleaseWriter();
+    std::vector<StatusOr<model::User>> out;
+    for (auto& f : pending) out.push_back(f.get());
+    return out;
+  }
+
+  // Everything queued while the writer was held ran as one batch of `n`, committed at once.
+  void ExpectOneBatchOf(int n) {
+    auto stats = store_->stats().writer;
+    EXPECT_EQ(stats.largest_batch, n);
+    EXPECT_EQ(stats.retries, 0);
+    EXPECT_EQ(stats.commits, 2);  // the holding write's, then the batch's
+  }
+
+  std::promise<void> release_;
+  int queued_ = 0;
+  int fault_at_ = 0;  // set before SetUp to inject fault_ there
+  CommitFault fault_ = CommitFault::kNone;
+};
+
+TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
+  Sql(url_,
+      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+      "license_type, user_type, registration_status, pin) VALUES "
+      "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
+  // Candidates in the order the group draws them. First statement: u1 (draws u2's PIN: taken),
+  // u2, u9 (missing), u3 (invited); then u1 again with a fresh candidate, and u2 in another
+  // account; then u1's second reset, which finds the PIN its first one set.
+  chime::testing::ScriptedRandom random({2222233333ULL, 5555500001ULL, 5555500003ULL, 5555500004ULL,
+                                         5555500005ULL, 5555500006ULL, 5555500007ULL});
+  auto got = ResetTogether(
+      {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500005");
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[1]->personal_pin, "5555500001");
+  ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
+  EXPECT_EQ(got[2]->personal_pin, "5555500007");
+  EXPECT_EQ(got[3].status().code(), Code::kNotFound);
+  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(got[5].status().code(), Code::kNotFound);
+  EXPECT_EQ(Pin("u1"), "5555500007");
+  EXPECT_EQ(Pin("u2"), "5555500001");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500005");
+  // Audit rows in the order the resets took effect: u1's first one needed a second candidate.
+  EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  ExpectOneBatchOf(6);
+}
+
+TEST_F(PgQueuedResetsTest, TwoResetsOfAGroupDrawingOneCandidateAreRetriedApart) {
+  // One statement would give u1 and u2 the same PIN: the unique index refuses it, and each
+  // reset runs again in a transaction of its own, with the next candidates.
+  chime::testing::ScriptedRandom random(
+      {5555500001ULL, 5555500001ULL, 5555500002ULL, 5555500003ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500002");
+  EXPECT_EQ(got[1]->personal_pin, "5555500003");
+  EXPECT_EQ(Pin("u1"), "5555500002");
+  EXPECT_EQ(Pin("u2"), "5555500003");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "2");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), "2");
+  EXPECT_GE(store_->stats().writer.retries, 1);
+}
+
+// Resets between write functions in one batch: each group of resets is one function with a
+// savepoint of its own, and a failing function rolls back only itself.
+TEST_F(PgQueuedResetsTest, ResetsMixedWithWriteFunctionsKeepEveryOutcome) {
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL, 5555500003ULL});
+  auto write = [this](std::function<Status(Tx&)> fn) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    store_->Write(std::move(fn), [promise](Status s) { promise->set_value(s); });
+    return promise->get_future();
+  };
+  HoldWriter();
+  auto doc = write([](Tx& tx) { return tx.PutDocument("doc", "kept", "{}"); });
+  auto first = QueueReset("a", "u1", random);
+  auto second = QueueReset("a", "u2", random);
+  auto failing = write([](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.PutDocument("doc", "gone", "{}"));
+    return InvalidArgument("refused after a statement");
+  });
+  auto third = QueueReset("a", "u1", random);
+  ReleaseWriter();
+  EXPECT_TRUE(doc.get().ok());
+  EXPECT_EQ(failing.get().code(), Code::kInvalidArgument);
+  StatusOr<model::User> got[] = {first.get(), second.get(), third.get()};
+  for (const auto& g : got) ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(got[2]->personal_pin, "5555500003");
+  EXPECT_EQ(Pin("u1"), "5555500003");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(key, ',' ORDER BY key) FROM documents"), "kept");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500001");
+  EXPECT_EQ(AuditedRequests(), "r0,r1,r2");
+  ExpectOneBatchOf(5);
+}
+
+// The default: a batch of resets only sends BEGIN, its statement and COMMIT in one pipeline
+// (pg_writer_resets.cc). The statement lists the resets it did in the commit marker.
+class PgPipelinedResetsTest : public PgQueuedResetsTest {
+ protected:
+  bool pipelined() const override { return true; }
+  std::string MarkedResets() {
+    return Sql(url_, "SELECT string_agg(resets::text, ';') FROM chimed_commit_markers");
+  }
+};
+
+TEST_F(PgPipelinedResetsTest, ABatchCommitsWithItsStatementAndListsItsResetsInTheMarker) {
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(got[1]->user_id, "u2");
+  EXPECT_EQ(Pin("u1"), "5555500001");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333");
+  EXPECT_EQ(AuditedRequests(), "r0,r1");
+  EXPECT_EQ(MarkedResets(), "{1,2}");  // the holding write's marker lists nothing
+  ExpectOneBatchOf(2);
+}
+
+// What the one statement could not do runs again in a transaction of the ordinary kind, which
+// draws again for a taken candidate and says why a reset is refused: the outcomes are those
+// of PgQueuedResetsTest.AGroupOfResetsGivesEachItsOwnOutcomeInOrder.
+TEST_F(PgPipelinedResetsTest, WhatTheStatementDidNotDoRunsAgainInTheNextTransaction) {
+  Sql(url_,
+      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+      "license_type, user_type, registration_status, pin) VALUES "
+      "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
+  // The pipelined statement: u1 (draws u2's PIN: taken), u2, u9 (missing), u3 (invited); not
+  // u1's second reset, nor u2 of account b (that user id is in it already). Then, in order:
+  // u1, u9, u3 and b's u2 in one statement, u1's second reset in the next.
+  chime::testing::ScriptedRandom random({2222233333ULL, 5555500001ULL, 5555500002ULL, 5555500003ULL,
+                                         5555500004ULL, 5555500005ULL, 5555500006ULL, 5555500007ULL,
+                                         5555500008ULL});
+  auto got = ResetTogether(
+      {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500004");
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[1]->personal_pin, "5555500001");
+  ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
+  EXPECT_EQ(got[2]->personal_pin, "5555500008");
+  EXPECT_EQ(got[3].status().code(), Code::kNotFound);
+  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(got[5].status().code(), Code::kNotFound);
+  EXPECT_EQ(Pin("u1"), "5555500008");
+  EXPECT_EQ(Pin("u2"), "5555500001");
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500004");
+  EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  EXPECT_EQ(MarkedResets(), "{2}");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.largest_batch, 6);
+  EXPECT_EQ(stats.retries, 0);
+  EXPECT_EQ(stats.commits, 3);  // the holding write's, the pipelined one, the rest's
+}
+
+// The connection breaks after the pipeline went out and the transaction committed: neither the
+// statement's answer nor COMMIT's arrives. The marker says it committed and which resets it
+// did; those are answered from a read-back, never run twice, and the others run again.
+class PgPipelinedLostAnswerTest : public PgPipelinedResetsTest {
+ protected:
+  void SetUp() override {
+    fault_at_ = 2;  // the holding write commits first
+    fault_ = CommitFault::kLoseAnswerAfterCommit;
+    PgPipelinedResetsTest::SetUp();
+  }
+};
+
+TEST_F(PgPipelinedLostAnswerTest, CommittedResetsAreReadBackAndTheOthersRunAgain) {
+  // u1 gets a fresh PIN; u2 draws u1's PIN, which is taken, so the marker lists only u1.
+  chime::testing::ScriptedRandom random({5555500001ULL, 1111122222ULL, 5555500002ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->user_id, "u1");
+  EXPECT_EQ(got[0]->account_id, "a");
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(Pin("u1"), "5555500001");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(AuditedRequests(), "r0,r1");  // u1 was reset once
+  EXPECT_EQ(RetiredPins(), "1111122222,2222233333");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.resolved_committed, 1);
+  EXPECT_EQ(stats.resolved_aborted, 0);
+}
+
+// The same break when the transaction did not commit (rolled back, or the connection dropped
+// before anything was sent): nothing was done, and every reset runs again.
+TEST_F(PgStoreTest, APipelinedBatchThatDidNotCommitRunsAgain) {
+  for (CommitFault fault :
+       {CommitFault::kLoseAnswerAfterRollback, CommitFault::kDropBeforeCommit}) {
+    SCOPED_TRACE(static_cast<int>(fault));
+    auto url = PgTestServer::Get().NewDatabase();
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    url_ = *url;
+    auto store = OpenWithFault(fault);
+    ASSERT_NE(store, nullptr);
+    Sql(url_,
+        "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
+        "default_license, supported_licenses, status, signin_delegate_groups) "
+        "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
+    Sql(url_,
+        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+        "license_type, user_type, registration_status, pin) VALUES "
+        "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222')");
+    chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
+    std::promise<StatusOr<model::User>> promise;
+    store->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, random,
+                    [&promise](StatusOr<model::User> got) { promise.set_value(std::move(got)); });
+    StatusOr<model::User> got = promise.get_future().get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->personal_pin, "5555500002");  // the first candidate's run never committed
+    EXPECT_EQ(Sql(url_, "SELECT pin FROM users WHERE user_id = 'u1'"), "5555500002");
+    EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "1");
+    EXPECT_EQ(store->stats().writer.resolved_aborted, 1);
+    EXPECT_EQ(store->stats().writer.resolved_committed, 0);
+  }
+}
+
+}  // namespace
+}  // namespace chime::store::postgres

@@ -1,0 +1,59 @@
+// What the PostgreSQL store's tests share (pg_store_test.cc, pg_reset_pin_test.cc): a fixture
+// with a fresh database of the test server per test, and plain SQL beside the store.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "store/postgres/pg_store.h"
+#include "store/postgres/pg_test_server.h"
+
+namespace chime::store::postgres {
+
+// Runs one SQL statement on a fresh connection; the first column of the first row.
+inline std::string Sql(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  PGresult* res = PQexec(conn, sql.c_str());
+  std::string out = PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "";
+  if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+    ADD_FAILURE() << "SQL failed: " << sql << ": " << PQerrorMessage(conn);
+  }
+  PQclear(res);
+  PQfinish(conn);
+  return out;
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string& why = PgTestServer::Get().unavailable();
+    if (!why.empty()) GTEST_SKIP() << "POSTGRES-UNAVAILABLE: " << why;
+    auto url = PgTestServer::Get().NewDatabase();
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    url_ = *url;
+  }
+
+  std::unique_ptr<PgStore> Open(PgStoreOptions options = PgStoreOptions()) {
+    auto store = PgStore::Open(url_, options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  // A store whose next COMMIT meets `fault` (later ones are ordinary).
+  std::unique_ptr<PgStore> OpenWithFault(CommitFault fault) {
+    auto pending = std::make_shared<std::atomic<bool>>(true);
+    PgStoreOptions options;
+    options.writer.commit_fault = [pending, fault] {
+      return pending->exchange(false) ? fault : CommitFault::kNone;
+    };
+    return Open(options);
+  }
+
+  std::string url_;
+};
+
+}  // namespace chime::store::postgres
