@@ -110,8 +110,9 @@ class PgConnection {
   // Runs `sql` as Query does (after what Defer queued) and then `then` (one statement without
   // parameters: the writer's COMMIT), all in one round trip. Returns the statement's result;
   // `then_status` gets then's outcome. When the statement fails, `then` is skipped by the
-  // server and `then_status` is the statement's error too. When the connection breaks, both
-  // fail with Failure::kConnection; last_failure() describes the first failure.
+  // server and `then_status` is the statement's error too. When the connection breaks after
+  // the statement's answer arrived, that answer is returned and only `then_status` fails
+  // (Failure::kConnection); before it, both fail. last_failure() describes the first failure.
   StatusOr<PgResult> QueryThen(std::string_view sql, const Params& params, std::string_view then,
                                std::string_view op, Status* then_status);
   // Queues `sql` (one statement, no parameters) to be sent ahead of the next statement, in the

@@ -11,8 +11,8 @@
 namespace chime::store::postgres {
 namespace {
 
-// One row per reset with the user columns (NULL when nothing is to be read for it: `null`),
-// then the reset's 1-based position.
+// One row per reset with the user columns (NULL when there is no user to show: `null`), then
+// the reset's 1-based position.
 Status ReadAnswers(const PgResult& r, PipelinedResets& batch, PipelinedAnswer null) {
   batch.answers.assign(batch.jobs.size(), PipelinedAnswer::kNotDone);
   for (int row = 0; row < r.rows(); ++row) {
@@ -26,8 +26,12 @@ Status ReadAnswers(const PgResult& r, PipelinedResets& batch, PipelinedAnswer nu
       batch.answers[i] = null;
       continue;
     }
-    ASSIGN_OR_RETURN(auto seq_and_user, ReadUser(r, row));
-    batch.jobs[i]->user = std::move(seq_and_user.second);
+    auto seq_and_user = ReadUser(r, row);
+    if (!seq_and_user.ok()) {  // logged by the codec; the reset itself took effect
+      batch.answers[i] = PipelinedAnswer::kUndecoded;
+      continue;
+    }
+    batch.jobs[i]->user = std::move(seq_and_user->second);
     batch.answers[i] = PipelinedAnswer::kDone;
   }
   return OkStatus();
@@ -102,7 +106,7 @@ Params ReadBackParams(const PipelinedResets& batch, const std::string& token) {
 }
 
 Status ReadBackAnswers(const PgResult& r, PipelinedResets& batch) {
-  return ReadAnswers(r, batch, PipelinedAnswer::kNotDone);
+  return ReadAnswers(r, batch, PipelinedAnswer::kDoneGone);
 }
 
 }  // namespace chime::store::postgres

@@ -20,9 +20,11 @@ namespace chime::store::postgres {
 
 // What one pipelined transaction did for one reset.
 enum class PipelinedAnswer {
-  kNotDone,  // nothing written: the user is missing or may not reset, or it was not listed
-  kTaken,    // nothing written: the candidate was taken; the reset may draw again
-  kDone,     // reset; its job's user is set
+  kNotDone,    // nothing written: the user is missing or may not reset, or it was not listed
+  kTaken,      // nothing written: the candidate was taken; the reset may draw again
+  kDone,       // reset; its job's user is set
+  kDoneGone,   // reset, but read back after its account was deleted: nothing left to show
+  kUndecoded,  // reset, but the user row it returned does not decode (edited by hand)
 };
 
 struct PipelinedResets {
@@ -38,12 +40,14 @@ struct PipelinedResets {
 // the resets it did. Its parameters for `batch` and `token`.
 const std::string& PipelinedResetSql();
 Params PipelinedResetParams(const PipelinedResets& batch, const std::string& token);
-// Records the statement's answer in batch.answers (and each done job's user).
+// Records the statement's answer in batch.answers (and each done job's user). Fails only on
+// an answer that names a reset it was not asked for.
 Status ReadPipelinedAnswers(const PgResult& r, PipelinedResets& batch);
 
 // After an interrupted COMMIT that did take effect: the resets its marker lists, with their
-// users read now and the PIN each reset gave. A user gone since (its account was deleted) is
-// kNotDone, and the reset's rerun says why.
+// users read now and the PIN each reset gave (kDone), or kDoneGone when the user has gone
+// since (its account was deleted). The others are kNotDone: the marker does not say whether
+// their candidate was taken or the reset refused.
 const std::string& ReadBackSql();
 Params ReadBackParams(const PipelinedResets& batch, const std::string& token);
 Status ReadBackAnswers(const PgResult& r, PipelinedResets& batch);

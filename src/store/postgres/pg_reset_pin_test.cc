@@ -16,10 +16,14 @@
 #include <vector>
 
 #include "common/testing/scripted_random.h"
+#include "model/pin.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_pipelined_resets.h"
 #include "store/postgres/pg_store.h"
 #include "store/postgres/pg_store_test_support.h"
 #include "store/postgres/pg_test_server.h"
 #include "store/postgres/pg_tx.h"
+#include "store/postgres/pg_writer.h"
 
 namespace chime::store::postgres {
 namespace {
@@ -485,8 +489,94 @@ TEST_F(PgPipelinedLostAnswerTest, CommittedResetsAreReadBackAndTheOthersRunAgain
   EXPECT_EQ(stats.resolved_aborted, 0);
 }
 
+// The break after the statement's answer arrived but before COMMIT's: the answer is kept, and
+// once the marker says the batch committed, each reset is answered from it.
+class PgPipelinedLostCommitAnswerTest : public PgPipelinedResetsTest {
+ protected:
+  void SetUp() override {
+    fault_at_ = 2;  // the holding write commits first
+    fault_ = CommitFault::kLoseCommitAnswer;
+    PgPipelinedResetsTest::SetUp();
+  }
+};
+
+TEST_F(PgPipelinedLostCommitAnswerTest, TheStatementsAnswerIsUsedOnceTheCommitIsResolved) {
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL, 5555500003ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1]->personal_pin, "5555500002");
+  EXPECT_EQ(Pin("u1"), "5555500001");
+  EXPECT_EQ(Pin("u2"), "5555500002");
+  EXPECT_EQ(AuditedRequests(), "r0,r1");
+  auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.resolved_committed, 1);
+  EXPECT_EQ(stats.retries, 0);
+}
+
+// The read-back itself: the resets the marker lists, with the PIN each set (not the row's
+// PIN now, which a later reset may have changed), a listed user gone since, and one unlisted.
+TEST_F(PgResetPinTest, AReadBackAnswersTheListedResetsAndNamesAGoneUser) {
+  Sql(url_, "INSERT INTO chimed_commit_markers(token, resets) VALUES ('t', '{1,2}')");
+  ConnectSettings settings;
+  settings.url = url_;
+  auto conn = PgConnection::Connect(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  PinResetJob listed, gone, unlisted;
+  listed.audit = PinResetAudit{"r1", "p", "a", "u1", 7};
+  gone.audit = PinResetAudit{"r2", "p", "a", "deleted", 7};
+  unlisted.audit = PinResetAudit{"r3", "p", "a", "u2", 7};
+  PipelinedResets batch;
+  batch.jobs = {&listed, &gone, &unlisted};
+  batch.candidates = {"5555500001", "5555500002", "5555500003"};
+  auto r = (*conn)->Query(ReadBackSql(), ReadBackParams(batch, "t"), "test.read_back");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(ReadBackAnswers(*r, batch).ok());
+  EXPECT_EQ(batch.answers,
+            (std::vector<PipelinedAnswer>{PipelinedAnswer::kDone, PipelinedAnswer::kDoneGone,
+                                          PipelinedAnswer::kNotDone}));
+  ASSERT_TRUE(listed.user.has_value());
+  EXPECT_EQ(listed.user->user_id, "u1");
+  EXPECT_EQ(listed.user->personal_pin, "5555500001");  // the row still holds 1111122222
+  EXPECT_FALSE(gone.user.has_value());
+  EXPECT_FALSE(unlisted.user.has_value());
+}
+
+// A candidate the pipelined statement found taken is one of the reset's draws, as
+// model::AllocatePin counts them: a reset allowed one draw gives up, one allowed two draws
+// again.
+TEST_F(PgResetPinTest, APipelinedTakenCandidateCountsAsADraw) {
+  ConnectSettings settings;
+  settings.url = url_;
+  PgWriter writer(settings, PgWriterOptions());
+  auto run = [&writer](int max_attempts, chime::testing::ScriptedRandom& random) {
+    auto job = std::make_shared<PinResetJob>();
+    job->audit = PinResetAudit{"r", "p", "a", "u1", 7};
+    job->random = &random;
+    job->max_attempts = max_attempts;
+    std::promise<Status> done;
+    writer.SubmitReset(job, [&done](Status s) { done.set_value(std::move(s)); });
+    Status status = done.get_future().get();
+    return std::make_pair(status, job->user);
+  };
+  // u2's PIN first (taken), then a free one that only a second draw may use.
+  chime::testing::ScriptedRandom one({2222233333ULL, 5555500009ULL});
+  auto [refused, none] = run(1, one);
+  EXPECT_EQ(refused.code(), Code::kUnavailable);
+  EXPECT_EQ(refused.message(), model::PinAllocationFailed().message());
+  EXPECT_EQ(Pin("u1"), "1111122222");
+  chime::testing::ScriptedRandom two({2222233333ULL, 5555500001ULL});
+  auto [ok, user] = run(2, two);
+  ASSERT_TRUE(ok.ok()) << ok.ToString();
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->personal_pin, "5555500001");
+  writer.Stop();
+}
+
 // The same break when the transaction did not commit (rolled back, or the connection dropped
-// before anything was sent): nothing was done, and every reset runs again.
+// with the transaction still open, so that resolution waits for the server to end it):
+// nothing was done, and every reset runs again.
 TEST_F(PgStoreTest, APipelinedBatchThatDidNotCommitRunsAgain) {
   for (CommitFault fault :
        {CommitFault::kLoseAnswerAfterRollback, CommitFault::kDropBeforeCommit}) {

@@ -355,6 +355,7 @@ PgWriter::Outcome PgWriter::Commit(Worker& w, const std::string& token,
       unknown = !s.ok() && w.conn->last_failure() == Failure::kConnection;
       break;
     case CommitFault::kLoseAnswerAfterCommit:
+    case CommitFault::kLoseCommitAnswer:
       (void)w.conn->Exec("COMMIT", "writer.commit");
       w.conn->SimulateNetworkFailure();
       unknown = true;

@@ -58,6 +58,9 @@ enum class CommitFault {
   kLoseAnswerAfterCommit,    // commit, then drop the connection before "reading" the answer
   kLoseAnswerAfterRollback,  // roll back instead, then drop the connection: looks the same
   kDropBeforeCommit,         // drop the connection where COMMIT would have been sent
+  // A pipelined batch of resets only (elsewhere as kLoseAnswerAfterCommit): commit and read
+  // the statement's answer, then drop the connection before COMMIT's answer.
+  kLoseCommitAnswer,
 };
 
 struct PgWriterOptions {

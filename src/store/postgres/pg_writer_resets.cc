@@ -1,6 +1,6 @@
 // PgWriter's batches of resets only (pg_writer.h): BEGIN, one statement for the first reset of
-// each user and COMMIT in one round trip (pg_pipelined_resets.h), about a tenth more resets
-// per second than waiting for the statement's answer before sending COMMIT (measured in
+// each user and COMMIT in one round trip (pg_pipelined_resets.h), about a fifth more resets
+// per second than waiting for the statement's answer before sending COMMIT (A/B in
 // bench/RESULTS-postgres.md). The statement cannot draw again within its transaction, so a
 // reset it did not do (taken candidate, a user that may not reset, whose error the ordinary
 // path diagnoses) runs again through RunWithRetries, with a user's later resets; so does the
@@ -18,6 +18,7 @@
 #include "model/pin.h"
 #include "store/postgres/pg_writer.h"
 #include "store/postgres/pg_writer_worker.h"
+#include "store/tx_errors.h"
 
 namespace chime::store::postgres {
 
@@ -47,12 +48,26 @@ void PgWriter::RunResetBatch(Worker& w, const std::vector<Item*>& items,
   std::vector<bool> answered(items.size(), false);
   if (outcome == Outcome::kFinal) {
     for (size_t k = 0; k < batch.jobs.size(); ++k) {
-      if (batch.answers[k] == PipelinedAnswer::kDone) {
-        results[item_of[k]] = OkStatus();
-        answered[item_of[k]] = true;
-      } else if (batch.answers[k] == PipelinedAnswer::kTaken) {
-        --batch.jobs[k]->max_attempts;  // one candidate spent, as model::AllocatePin counts
+      const PinResetAudit& audit = batch.jobs[k]->audit;
+      switch (batch.answers[k]) {
+        case PipelinedAnswer::kNotDone:
+          continue;
+        case PipelinedAnswer::kTaken:
+          --batch.jobs[k]->max_attempts;  // one candidate spent, as model::AllocatePin counts
+          continue;
+        case PipelinedAnswer::kDone:
+          results[item_of[k]] = OkStatus();
+          break;
+        case PipelinedAnswer::kDoneGone:
+          // Committed, and then its account was deleted (only that deletes users): what any
+          // request would now be told. Never run again: that could reset a user twice.
+          results[item_of[k]] = AccountNotFound(audit.account_id);
+          break;
+        case PipelinedAnswer::kUndecoded:
+          results[item_of[k]] = InternalError();  // committed; its row is logged as corrupt
+          break;
       }
+      answered[item_of[k]] = true;
     }
   } else {
     failed_batches_.fetch_add(1);
@@ -86,18 +101,23 @@ PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
   const CommitFault fault = options_.commit_fault ? options_.commit_fault() : CommitFault::kNone;
   w.conn->DiscardDeferred();
   w.conn->Defer("BEGIN ISOLATION LEVEL SERIALIZABLE");
-  if (fault == CommitFault::kDropBeforeCommit) w.conn->SimulateNetworkFailure();
+  // Faults (tests): in place of COMMIT, ROLLBACK or a statement that leaves the transaction
+  // open; then the connection drops before any answer, or before COMMIT's only.
+  std::string_view then = "COMMIT";
+  if (fault == CommitFault::kLoseAnswerAfterRollback) then = "ROLLBACK";
+  if (fault == CommitFault::kDropBeforeCommit) then = "SELECT 1";
   Status commit;
-  StatusOr<PgResult> r =
-      w.conn->QueryThen(PipelinedResetSql(), PipelinedResetParams(batch, token),
-                        fault == CommitFault::kLoseAnswerAfterRollback ? "ROLLBACK" : "COMMIT",
-                        "users.reset_pin", &commit);
+  StatusOr<PgResult> r = w.conn->QueryThen(PipelinedResetSql(), PipelinedResetParams(batch, token),
+                                           then, "users.reset_pin", &commit);
   writes_.fetch_add(static_cast<int64_t>(batch.jobs.size()));
   bool unknown = false;
   if (fault == CommitFault::kLoseAnswerAfterCommit ||
-      fault == CommitFault::kLoseAnswerAfterRollback) {
-    w.conn->SimulateNetworkFailure();  // neither the statement's answer nor COMMIT's arrives
+      fault == CommitFault::kLoseAnswerAfterRollback || fault == CommitFault::kDropBeforeCommit) {
+    w.conn->SimulateNetworkFailure();
     r = UnavailableError();
+    unknown = true;
+  } else if (fault == CommitFault::kLoseCommitAnswer) {
+    w.conn->SimulateNetworkFailure();  // the statement's answer arrived, COMMIT's did not
     unknown = true;
   } else if (!r.ok()) {
     if (w.conn->last_failure() != Failure::kConnection) {
@@ -141,11 +161,24 @@ PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
 }
 
 Status PgWriter::ReadBack(Worker& w, const std::string& token, PipelinedResets& batch) {
+  // A lost connection is retried for as long as resolution would be; a refusal by a server
+  // that answers (which no retry cures) only a few times.
+  constexpr int kMaxRefusals = 5;
+  int refusals = 0;
   int delay_ms = 50;
   for (;;) {
     if ((w.conn != nullptr && !w.conn->broken()) || Connect(w)) {
       auto r = w.conn->Query(ReadBackSql(), ReadBackParams(batch, token), "writer.read_back");
       if (r.ok()) return ReadBackAnswers(*r, batch);
+      if (w.conn->last_failure() != Failure::kConnection) {
+        w.conn.reset();  // start afresh: whatever state the session was in goes with it
+        if (++refusals >= kMaxRefusals) {
+          LOG_ERROR(
+              "postgres: a COMMIT took effect but the server refused to read its resets "
+              "back; answering 503");
+          return UnavailableError();
+        }
+      }
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
