@@ -3,14 +3,10 @@
 #include <utility>
 
 namespace chime {
-namespace {
 
-// Rounded up, so that an operation just over the threshold never reads as equal to it.
-std::string Ms(std::chrono::nanoseconds d) {
+std::string FormatMs(std::chrono::nanoseconds d) {
   return std::to_string(std::chrono::ceil<std::chrono::milliseconds>(d).count()) + " ms";
 }
-
-}  // namespace
 
 SlowWarning::SlowWarning(std::string what, std::chrono::milliseconds threshold,
                          std::chrono::milliseconds min_gap)
@@ -25,12 +21,12 @@ std::optional<std::string> SlowWarning::Observe(Clock::time_point now,
     if (took > held_back_max_) held_back_max_ = took;
     return std::nullopt;
   }
-  std::string line = what_ + " took " + Ms(took);
+  std::string line = what_ + " took " + FormatMs(took);
   if (!detail.empty()) line += " (" + std::string(detail) + ")";
-  line += ", over the " + Ms(threshold_) + " warning threshold";
+  line += ", over the " + FormatMs(threshold_) + " warning threshold";
   if (held_back_ > 0) {
     line += "; " + std::to_string(held_back_) + " more since the last warning, the slowest " +
-            Ms(held_back_max_);
+            FormatMs(held_back_max_);
   }
   last_warning_ = now;
   held_back_ = 0;

@@ -14,6 +14,10 @@
 
 namespace chime {
 
+// `d` as whole milliseconds, rounded up ("101 ms" for 100.4 ms), as the warnings write
+// durations: a duration over a threshold never reads as equal to it.
+std::string FormatMs(std::chrono::nanoseconds d);
+
 class SlowWarning {
  public:
   using Clock = std::chrono::steady_clock;

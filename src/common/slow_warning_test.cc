@@ -31,6 +31,14 @@ TEST_F(SlowWarningTest, DurationsAreRoundedUpToWholeMilliseconds) {
   EXPECT_EQ(*line, "store write batch took 101 ms, over the 100 ms warning threshold");
 }
 
+// The same rounding for the durations a caller puts in its detail (the SQLite writer's COMMIT).
+TEST(FormatMsTest, RoundsUpToWholeMilliseconds) {
+  EXPECT_EQ(FormatMs(std::chrono::microseconds(100200)), "101 ms");
+  EXPECT_EQ(FormatMs(milliseconds(100)), "100 ms");
+  EXPECT_EQ(FormatMs(std::chrono::nanoseconds(1)), "1 ms");
+  EXPECT_EQ(FormatMs(std::chrono::nanoseconds(0)), "0 ms");
+}
+
 TEST_F(SlowWarningTest, SlowOperationsInsideTheGapAreCountedIntoTheNextWarning) {
   ASSERT_TRUE(warning_.Observe(t0_, milliseconds(150), "a").has_value());
   EXPECT_FALSE(warning_.Observe(t0_ + seconds(1), milliseconds(400), "b").has_value());

@@ -151,10 +151,8 @@ void GroupCommitWriter::RunBatch(std::vector<Item>& batch) {
 void GroupCommitWriter::WarnSlowBatch(size_t writes, SlowWarning::Clock::time_point commit_began,
                                       SlowWarning::Clock::time_point ended,
                                       std::chrono::nanoseconds took) {
-  const auto commit_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(ended - commit_began).count();
   std::string detail = std::to_string(writes) + (writes == 1 ? " write" : " writes") +
-                       "; COMMIT with its fsync " + std::to_string(commit_ms) + " ms";
+                       "; COMMIT with its fsync " + FormatMs(ended - commit_began);
   if (auto line = slow_batch_.Observe(ended, took, detail)) LOG_WARN(*line);
 }
 
