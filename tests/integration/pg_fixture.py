@@ -237,10 +237,24 @@ class PgServer:
             os.kill(pid, signal.SIGKILL)
             # Children notice the postmaster is gone and exit; the immediate stop cleans up.
             time.sleep(0.2)
+            children_gone = False
             for _ in range(50):
                 if subprocess.run(["pgrep", "-P", str(pid)], capture_output=True).returncode:
+                    children_gone = True
                     break
                 time.sleep(0.1)
+            # Once the server and its children are gone, its postmaster.pid is stale: a later
+            # pg_ctl stop (cleanup, the watchdog) would signal whatever process has that pid by
+            # then. While a child lives, the file stays: it keeps the data directory locked.
+            for _ in range(20):
+                if not process_alive(pid):
+                    break
+                time.sleep(0.1)
+            if children_gone and not process_alive(pid):
+                try:
+                    os.remove(os.path.join(self.data, "postmaster.pid"))
+                except FileNotFoundError:
+                    pass
 
     def postmaster_pid(self):
         try:
@@ -371,6 +385,21 @@ def _watch(pid, tmpdir):
         if not gone:
             time.sleep(1)
     _stop_dir(tmpdir)
+
+
+def process_alive(pid):
+    """Whether process `pid` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _stop_dir(tmpdir):

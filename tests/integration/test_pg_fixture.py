@@ -29,19 +29,7 @@ OWNER = textwrap.dedent("""
 """) % HERE
 
 
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie still answers kill(0): an exited server is "Z" until its parent reaps it.
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+alive = pg_fixture.process_alive
 
 
 def wait_until(predicate, seconds):
@@ -103,6 +91,19 @@ class PgFixtureTest(unittest.TestCase):
         self.assertTrue(wait_until(lambda: not alive(pid), 10), "the server outlived cleanup()")
         self.assertIsNotNone(watchdog.poll(), "the watchdog outlived cleanup()")
         self.assertFalse(os.path.exists(pg.tmpdir))
+
+    def test_a_killed_server_leaves_no_pid_file_for_a_later_stop_to_signal(self):
+        pg = pg_fixture.PgServer(name="kill9")
+        self.addCleanup(pg.cleanup)
+        pg.start()
+        pid = pg.postmaster_pid()
+        pg.kill9()
+        self.assertFalse(alive(pid), "kill9() returned with the postmaster running")
+        self.assertFalse(os.path.exists(os.path.join(pg.data, "postmaster.pid")),
+                         "a stale postmaster.pid names a pid that another process may get")
+        with mock.patch.object(pg, "_run") as run:
+            pg.stop("immediate")
+        run.assert_not_called()
 
 
 if __name__ == "__main__":
