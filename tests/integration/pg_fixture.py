@@ -354,6 +354,21 @@ class PgServer:
 
 # ---- command line, for the C++ tests -------------------------------------------------------
 
+def process_alive(pid):
+    """Whether process `pid` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _watch(pid, tmpdir):
     """Stops the server in tmpdir and removes the directory once process `pid` is gone (the test
     process died without its cleanup); returns without doing so once the directory is gone.
@@ -376,30 +391,10 @@ def _watch(pid, tmpdir):
         if fd is not None:
             gone = bool(select.select([fd], [], [], 1.0)[0])
             continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            gone = True
-        except PermissionError:
-            pass
+        gone = not process_alive(pid)  # an unreaped zombie counts as gone, as with the pidfd
         if not gone:
             time.sleep(1)
     _stop_dir(tmpdir)
-
-
-def process_alive(pid):
-    """Whether process `pid` runs (a zombie, dead but not yet reaped, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _stop_dir(tmpdir):

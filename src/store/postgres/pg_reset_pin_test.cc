@@ -458,17 +458,21 @@ TEST_F(PgPipelinedResetsTest, WhatTheStatementDidNotDoRunsAgainInTheNextTransact
   EXPECT_EQ(stats.commits, 3);  // the holding write's, the pipelined one, the rest's
 }
 
-// The connection breaks after the pipeline went out and the transaction committed: neither the
-// statement's answer nor COMMIT's arrives. The marker says it committed and which resets it
-// did; those are answered from a read-back, never run twice, and the others run again.
-class PgPipelinedLostAnswerTest : public PgPipelinedResetsTest {
+// A pipelined batch whose COMMIT meets `kFault`.
+template <CommitFault kFault>
+class PgPipelinedFaultTest : public PgPipelinedResetsTest {
  protected:
   void SetUp() override {
     fault_at_ = 2;  // the holding write commits first
-    fault_ = CommitFault::kLoseAnswerAfterCommit;
+    fault_ = kFault;
     PgPipelinedResetsTest::SetUp();
   }
 };
+
+// The connection breaks after the pipeline went out and the transaction committed: neither the
+// statement's answer nor COMMIT's arrives. The marker says it committed and which resets it
+// did; those are answered from a read-back, never run twice, and the others run again.
+using PgPipelinedLostAnswerTest = PgPipelinedFaultTest<CommitFault::kLoseAnswerAfterCommit>;
 
 TEST_F(PgPipelinedLostAnswerTest, CommittedResetsAreReadBackAndTheOthersRunAgain) {
   // u1 gets a fresh PIN; u2 draws u1's PIN, which is taken, so the marker lists only u1.
@@ -491,14 +495,7 @@ TEST_F(PgPipelinedLostAnswerTest, CommittedResetsAreReadBackAndTheOthersRunAgain
 
 // The break after the statement's answer arrived but before COMMIT's: the answer is kept, and
 // once the marker says the batch committed, each reset is answered from it.
-class PgPipelinedLostCommitAnswerTest : public PgPipelinedResetsTest {
- protected:
-  void SetUp() override {
-    fault_at_ = 2;  // the holding write commits first
-    fault_ = CommitFault::kLoseCommitAnswer;
-    PgPipelinedResetsTest::SetUp();
-  }
-};
+using PgPipelinedLostCommitAnswerTest = PgPipelinedFaultTest<CommitFault::kLoseCommitAnswer>;
 
 TEST_F(PgPipelinedLostCommitAnswerTest, TheStatementsAnswerIsUsedOnceTheCommitIsResolved) {
   chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL, 5555500003ULL});

@@ -371,25 +371,16 @@ PgWriter::Outcome PgWriter::Commit(Worker& w, const std::string& token,
       break;
   }
   if (unknown) {
-    w.conn.reset();
-    LOG_WARN("postgres: the connection broke during COMMIT; resolving the outcome");
     std::optional<bool> committed = Resolve(w, token);
     if (!committed.has_value()) {
-      LOG_ERROR(
-          "postgres: could not resolve a COMMIT before shutdown; answering 503 for a "
-          "write whose outcome is unknown");
       for (auto& r : results) {
         if (r.ok()) r = UnavailableError();
       }
       return Outcome::kFinal;
     }
-    if (*committed) {
-      resolved_committed_.fetch_add(1);
-      commits_.fetch_add(1);
-      return Outcome::kFinal;
-    }
-    resolved_aborted_.fetch_add(1);
-    return Outcome::kRetry;
+    if (!*committed) return Outcome::kRetry;
+    commits_.fetch_add(1);
+    return Outcome::kFinal;
   }
   if (s.ok()) {
     commits_.fetch_add(1);
@@ -401,6 +392,8 @@ PgWriter::Outcome PgWriter::Commit(Worker& w, const std::string& token,
 }
 
 std::optional<bool> PgWriter::Resolve(Worker& w, const std::string& token) {
+  w.conn.reset();
+  LOG_WARN("postgres: the connection broke during a COMMIT; resolving the outcome");
   int delay_ms = 50;
   for (;;) {
     auto conn = PgConnection::Connect(settings_);
@@ -418,12 +411,18 @@ std::optional<bool> PgWriter::Resolve(Worker& w, const std::string& token) {
         bool committed = r->rows() == 0;
         LOG_INFO("postgres: the interrupted COMMIT " << (committed ? "did" : "did not")
                                                      << " take effect");
+        (committed ? resolved_committed_ : resolved_aborted_).fetch_add(1);
         return committed;
       }
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_ && Clock::now() >= stop_deadline_) return std::nullopt;
+      if (stopping_ && Clock::now() >= stop_deadline_) {
+        LOG_ERROR(
+            "postgres: could not resolve a COMMIT before shutdown; answering 503 for a "
+            "write whose outcome is unknown");
+        return std::nullopt;
+      }
     }
     std::this_thread::sleep_for(milliseconds(delay_ms));
     delay_ms = std::min(delay_ms * 2, 1000);

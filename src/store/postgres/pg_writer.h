@@ -152,8 +152,9 @@ class PgWriter {
   static std::string RandomToken();
   // Commits; on an unresolvable outcome turns the OK entries of `results` into kUnavailable.
   Outcome Commit(Worker& w, const std::string& token, std::vector<Status>& results);
-  // Whether the transaction that wrote `token` committed; reconnects `w` on the way.
-  // nullopt when still undecided after Stop() and the grace period.
+  // After a connection broke during a COMMIT: whether the transaction that wrote `token`
+  // committed, counted in the resolved_* stats; drops w's connection and reconnects it on the
+  // way. nullopt (logged) when still undecided after Stop() and the grace period.
   std::optional<bool> Resolve(Worker& w, const std::string& token);
   // Ends the open transaction without committing, unless the connection is gone.
   void Rollback(Worker& w);

@@ -133,21 +133,12 @@ PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
     unknown = true;
   }
   if (unknown) {
-    w.conn.reset();
-    LOG_WARN("postgres: the connection broke during a COMMIT; resolving the outcome");
     std::optional<bool> committed = Resolve(w, token);
     if (!committed.has_value()) {
-      LOG_ERROR(
-          "postgres: could not resolve a COMMIT before shutdown; answering 503 for a "
-          "write whose outcome is unknown");
       batch.unanswerable = UnavailableError();
       return Outcome::kUnknown;
     }
-    if (!*committed) {
-      resolved_aborted_.fetch_add(1);
-      return Outcome::kRetry;
-    }
-    resolved_committed_.fetch_add(1);
+    if (!*committed) return Outcome::kRetry;
   }
   commits_.fetch_add(1);
   Status read = r.ok() ? ReadPipelinedAnswers(*r, batch) : ReadBack(w, token, batch);
