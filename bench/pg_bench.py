@@ -569,7 +569,9 @@ def write_report(path, res):
     key_reads = calls(r"^SELECT access_key_id")
     out.append(f"- {key_reads:.2f} access-key reads per reset (the SigV4 gate's SELECT, one "
                f"statement outside any transaction: one round trip on a pooled read connection, "
-               f"in parallel across requests), {read_tx:.2f} read-only transactions per reset, "
+               f"in parallel across requests; only a key's first request reads it, later resets "
+               f"are admitted from the gate's copy and the reset statement checks the key's row), "
+               f"{read_tx:.2f} read-only transactions per reset, "
                f"and {writer_tx:.2f} writer transactions per reset (group commit: "
                f"**{1 / max(writer_tx, 1e-9):.1f} resets per COMMIT**, {writers} writer "
                f"connection(s), each running its batch's statements one after another; the "

@@ -131,7 +131,7 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
   const auto shared_reads = deps_.store->ShareReads();
   Caller caller;
   if (gate_) {
-    auto admitted = gate_->Admit(request, op, *route);
+    auto admitted = gate_->Admit(request, op, *route, /*may_use_cache=*/true);
     if (!admitted.ok()) return finish(ErrorResponse(op, admitted.status()));
     caller = std::move(*admitted);
   }
@@ -146,15 +146,54 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
     return finish(ErrorResponse(
         op, InvalidArgument(std::string(OpName(op)) + " is not supported by this chimed.")));
   }
+  if (!caller.key_check) {
+    return Run(op, std::move(*route), request_id, std::move(caller), std::move(request.body),
+               finish, nullptr);
+  }
+  // Admitted from the gate's cached copy of the key: keep the request, to authenticate it again
+  // should its write find that the key changed meanwhile.
+  auto kept =
+      std::make_shared<KeptRequest>(KeptRequest{std::move(request), *route, request_id, finish});
+  Run(op, std::move(*route), request_id, std::move(caller), kept->request.body, finish,
+      [this, kept] { AdmitAgain(kept); });
+}
+
+void Api::Run(Op op, Route route, const std::string& request_id, Caller caller, std::string body,
+              const Finish& finish, std::function<void()> on_key_changed) {
   auto call = std::make_shared<Call>(
-      deps_, op, std::move(*route), request_id, std::move(caller), std::move(request.body),
-      [op, finish](Status status, int http_status, std::string body) {
+      deps_, op, std::move(route), request_id, std::move(caller), std::move(body),
+      [op, finish, on_key_changed = std::move(on_key_changed)](Status status, int http_status,
+                                                               std::string body) {
+        if (status.code() == Code::kKeyChanged && on_key_changed) return on_key_changed();
         http::Response response =
             status.ok() ? JsonResponse(http_status, std::move(body)) : ErrorResponse(op, status);
         response.SetHeader("x-chimed-operation", std::string(OpName(op)));
         finish(std::move(response));
       });
-  handler(call);
+  HandlerFor(op)(call);
+}
+
+void Api::AdmitAgain(const std::shared_ptr<KeptRequest>& kept) {
+  // Called from the store's thread, which must not wait for a read: the fresh key read and the
+  // second run happen on a server thread. The first run wrote nothing (store::AccessKeyCheck).
+  auto again = [this, kept] {
+    try {
+      const Op op = kept->route.op;
+      LOG_INFO("request id=" << kept->request_id
+                             << ": its access key changed before its write;"
+                                " authenticating it again");
+      auto admitted = gate_->Admit(kept->request, op, kept->route, /*may_use_cache=*/false);
+      if (!admitted.ok()) return kept->finish(ErrorResponse(op, admitted.status()));
+      Run(op, kept->route, kept->request_id, std::move(*admitted), std::move(kept->request.body),
+          kept->finish, nullptr);
+    } catch (const std::exception& e) {
+      LOG_ERROR("request id=" << kept->request_id << " failed unexpectedly: " << e.what());
+      kept->finish(
+          ErrorResponse(std::nullopt, Internal("The service failed to process the request.")));
+    }
+  };
+  if (deps_.defer) return deps_.defer(std::move(again));
+  again();
 }
 
 }  // namespace chime::api

@@ -17,11 +17,14 @@ namespace chime::api {
 // Decides whether a request may run: authenticates the caller (SigV4), checks that the
 // caller may perform `op` on the account named by the route (if any) and applies throttling.
 // Returns the Caller or kUnauthenticated / kPermissionDenied / kResourceExhausted. Nothing may
-// be read from or written to the store for a request the gate refuses. Thread-safe.
+// be read from or written to the store for a request the gate refuses. With `may_use_cache`,
+// the gate may admit from a cached copy of the caller's key, and then sets Caller::key_check;
+// without it, it reads the key afresh. Thread-safe.
 class Gate {
  public:
   virtual ~Gate() = default;
-  virtual StatusOr<Caller> Admit(const http::Request& request, Op op, const Route& route) = 0;
+  virtual StatusOr<Caller> Admit(const http::Request& request, Op op, const Route& route,
+                                 bool may_use_cache) = 0;
 };
 
 // Decides, after the Gate, whether the caller may run `op` now or must slow down. Returns OK or
@@ -72,6 +75,18 @@ class Api {
   void Admit(http::Request request, const std::string& request_id, Finish finish);
   void DispatchSafely(http::Request& request, const std::string& request_id, const Finish& finish);
   void Dispatch(http::Request& request, const std::string& request_id, const Finish& finish);
+  // Runs the admitted request's handler. `on_key_changed`, when set, replaces the answer when
+  // the operation's write answered Code::kKeyChanged.
+  void Run(Op op, Route route, const std::string& request_id, Caller caller, std::string body,
+           const Finish& finish, std::function<void()> on_key_changed);
+  // What a request admitted from the gate's cache needs to be authenticated again.
+  struct KeptRequest {
+    http::Request request;
+    Route route;
+    std::string request_id;
+    Finish finish;
+  };
+  void AdmitAgain(const std::shared_ptr<KeptRequest>& kept);
   void Ready(const Finish& finish);
 
   Deps deps_;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ApiConfig {
 // Long-lived collaborators, owned by the composition root.
 struct Deps {
   store::Store* store = nullptr;
+  // Runs a function later on a server thread (the HTTP server's Post); unset: at once, on the
+  // calling thread. For work a store thread must not do (api.cc: authenticating again).
+  std::function<void(std::function<void()>)> defer;
   const Clock* clock = nullptr;
   RandomSource* random = nullptr;
   ApiConfig config;
@@ -38,6 +42,10 @@ struct Caller {
   std::string principal = "anonymous";  // access key id
   // Null means unrestricted (no gate configured).
   std::function<bool(Op op, const std::string& account_id)> may_access;
+  // Set when the gate admitted the request with its cached copy of the key: the operation's
+  // write must check it (store::AccessKeyCheck) and may answer Code::kKeyChanged, after which
+  // the request is authenticated again from a fresh read (api.cc).
+  std::optional<store::AccessKeyCheck> key_check;
 
   bool MayAccess(Op op, const std::string& account_id) const {
     return !may_access || may_access(op, account_id);

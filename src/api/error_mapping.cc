@@ -10,6 +10,7 @@ namespace chime::api {
 WireError ToWireError(Code code) {
   switch (code) {
     case Code::kInvalidArgument: return {400, "BadRequestException", "BadRequest"};
+    case Code::kKeyChanged:  // never answered as such (api.cc authenticates again)
     case Code::kUnauthenticated: return {401, "UnauthorizedClientException", "Unauthorized"};
     case Code::kPermissionDenied: return {403, "ForbiddenException", "Forbidden"};
     case Code::kNotFound: return {404, "NotFoundException", "NotFound"};
@@ -25,6 +26,7 @@ WireError ToWireError(Code code) {
 
 http::Response ErrorResponse(std::optional<Op> op, const Status& status) {
   Code code = status.ok() ? Code::kInternal : status.code();
+  if (code == Code::kKeyChanged) code = Code::kUnauthenticated;
   if (op && !OpListsError(*op, code)) {
     // Conflict/Unprocessable/NotFound on an operation that does not list them: the request
     // cannot succeed as sent, which every operation expresses as BadRequest.

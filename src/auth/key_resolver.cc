@@ -27,6 +27,10 @@ StatusOr<std::optional<ResolvedKey>> KeyResolver::Find(std::string_view access_k
   }
   auto secret = box_.Open(rec->encrypted_secret, id);
   if (!secret.ok()) {
+    {
+      std::lock_guard lock(mu_);
+      cache_.erase(id);  // an older copy must not go on admitting (FindCached)
+    }
     LOG_ERROR("access key " << id << " cannot be decrypted with this master key; it is refused");
     return std::optional<ResolvedKey>();
   }
@@ -45,7 +49,18 @@ StatusOr<std::optional<ResolvedKey>> KeyResolver::Find(std::string_view access_k
   return std::optional<ResolvedKey>(std::move(out));
 }
 
-void KeyResolver::NoteUsed(const std::string& access_key_id) {
+std::optional<CachedKey> KeyResolver::FindCached(std::string_view access_key_id) const {
+  const std::string id(access_key_id);
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(id);
+  if (it == cache_.end()) return std::nullopt;
+  const Entry& e = it->second;
+  return CachedKey{e.key, store::AccessKeyCheck{id, e.sealed, e.key.material.session_token_sha256,
+                                                e.policy_json}};
+}
+
+void KeyResolver::NoteUsed(const std::string& access_key_id,
+                           std::optional<store::AccessKeyCheck> check) {
   const int64_t now = clock_.NowMs();
   {
     std::lock_guard lock(mu_);
@@ -58,7 +73,12 @@ void KeyResolver::NoteUsed(const std::string& access_key_id) {
   // Only last_used_ms changes, re-read inside the write so that a concurrent admin change
   // (disable, rotate, policy) is never overwritten with what this process saw earlier.
   store_.Write(
-      [access_key_id, now](store::Tx& tx) -> Status {
+      [access_key_id, now, check = std::move(check)](store::Tx& tx) -> Status {
+        if (check) {
+          Status unchanged = store::CheckAccessKey(tx, *check);
+          if (unchanged.code() == Code::kKeyChanged) return OkStatus();
+          RETURN_IF_ERROR(unchanged);
+        }
         auto rec = tx.GetAccessKey(access_key_id);
         if (!rec.ok()) return rec.status().code() == Code::kNotFound ? OkStatus() : rec.status();
         if (rec->last_used_ms && *rec->last_used_ms >= now) return OkStatus();

@@ -7,6 +7,9 @@
 // row, so a changed row can never be served from a stale entry. Only keys that exist are
 // cached, so the cache is bounded by the number of keys, whatever ids clients invent.
 //
+// FindCached serves a key from that cache without reading the row, for the one operation whose
+// write checks the row in its own transaction (ResetPersonalPIN on PostgreSQL, security_gate.cc).
+//
 // last_used_ms is recorded without putting a write on a request's path: NoteUsed queues a
 // fire-and-forget store write at most once per `last_used_interval_ms` per key.
 #pragma once
@@ -32,6 +35,12 @@ struct ResolvedKey {
   std::shared_ptr<const Policy> policy;  // never null; a corrupt policy is the empty policy
 };
 
+// A key as Find last saw it, and the row it came from, for a write to check (store.h).
+struct CachedKey {
+  ResolvedKey key;
+  store::AccessKeyCheck check;  // secret material (the sealed secret): never log
+};
+
 class KeyResolver {
  public:
   // Everything referenced must outlive the resolver (and its queued last-used writes).
@@ -44,9 +53,17 @@ class KeyResolver {
   // read. Thread-safe.
   StatusOr<std::optional<ResolvedKey>> Find(std::string_view access_key_id);
 
+  // The key as Find last returned it, without reading the store; nullopt when Find has not
+  // found it enabled since it last found it gone or disabled. It may be stale: only a request
+  // whose write checks `check` in its own transaction may be admitted with it. Thread-safe.
+  std::optional<CachedKey> FindCached(std::string_view access_key_id) const;
+
   // Records that the key authenticated a request: queues a store write of last_used_ms when
   // none was queued for this key within the interval. Never blocks on the store. Thread-safe.
-  void NoteUsed(const std::string& access_key_id);
+  // With `check` (a request admitted from FindCached), nothing is recorded unless the key's row
+  // still passes it: a copy that outlived the key never marks it used.
+  void NoteUsed(const std::string& access_key_id,
+                std::optional<store::AccessKeyCheck> check = std::nullopt);
 
   // Cached decrypted keys (for tests).
   size_t cached_keys() const;

@@ -14,6 +14,7 @@ const char* CodeName(Code code) {
     case Code::kResourceExhausted: return "ResourceExhausted";
     case Code::kInternal: return "Internal";
     case Code::kUnavailable: return "Unavailable";
+    case Code::kKeyChanged: return "KeyChanged";
   }
   return "Unknown";
 }

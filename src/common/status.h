@@ -13,15 +13,19 @@ namespace chime {
 
 enum class Code {
   kOk,
-  kInvalidArgument,     // BadRequestException 400
-  kUnauthenticated,     // UnauthorizedClientException 401
-  kPermissionDenied,    // ForbiddenException 403
-  kNotFound,            // NotFoundException 404
-  kConflict,            // ConflictException 409
-  kUnprocessable,       // UnprocessableEntityException 422
-  kResourceExhausted,   // ThrottledClientException 429
-  kInternal,            // ServiceFailureException 500
-  kUnavailable,         // ServiceUnavailableException 503
+  kInvalidArgument,    // BadRequestException 400
+  kUnauthenticated,    // UnauthorizedClientException 401
+  kPermissionDenied,   // ForbiddenException 403
+  kNotFound,           // NotFoundException 404
+  kConflict,           // ConflictException 409
+  kUnprocessable,      // UnprocessableEntityException 422
+  kResourceExhausted,  // ThrottledClientException 429
+  kInternal,           // ServiceFailureException 500
+  kUnavailable,        // ServiceUnavailableException 503
+  // Inside chimed only: the access key a request was admitted with from the gate's cache
+  // changed before its write ran, which wrote nothing. The API authenticates the request
+  // again from a fresh read (api.cc); were it ever answered as is, it would be a 401.
+  kKeyChanged,
 };
 
 const char* CodeName(Code code);
@@ -63,6 +67,7 @@ inline Status Unprocessable(std::string m) { return {Code::kUnprocessable, std::
 inline Status ResourceExhausted(std::string m) { return {Code::kResourceExhausted, std::move(m)}; }
 inline Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
+inline Status KeyChanged(std::string m) { return {Code::kKeyChanged, std::move(m)}; }
 
 // StatusOr<T> holds a T or a non-OK Status. Accessing value() of an error is a bug and aborts.
 template <typename T>

@@ -24,6 +24,7 @@
 #include "server/security_gate.h"
 #include "server/store_factory.h"
 #include "server/throttle.h"
+#include "store/postgres/pg_store.h"
 
 namespace chime::server {
 namespace {
@@ -111,7 +112,9 @@ int RunServer(const ServerConfig& config) {
   auth::KeyResolver key_resolver(**store, *box, SystemClock::Get());
   auth::VerifierOptions verifier_options;
   verifier_options.regions = config.regions;
-  SecurityGate gate(verifier_options, SystemClock::Get(), key_resolver);
+  // On PostgreSQL a key read is a round trip; resets check their key in their own statement.
+  const bool reset_keys_from_cache = store::postgres::IsPostgresUrl(config.store_url);
+  SecurityGate gate(verifier_options, SystemClock::Get(), key_resolver, reset_keys_from_cache);
 
   api::Deps deps;
   deps.store = store->get();
@@ -119,6 +122,10 @@ int RunServer(const ServerConfig& config) {
   deps.random = &CryptoRandom::Get();
   deps.config.aws_account_id = config.aws_account_id;
   deps.config.strict_account_types = config.strict_account_types;
+  http::Server* server_for_defer = nullptr;  // set once the server exists, before serving
+  deps.defer = [&server_for_defer](std::function<void()> fn) {
+    server_for_defer->Post(std::move(fn));
+  };
   // Throttling after the gate, admission control around the pipeline, /readyz on the store.
   Throttler throttler(*throttle_options, SystemClock::Get());
   http::Server* server_for_admission = nullptr;  // set once the server exists, before serving
@@ -133,6 +140,7 @@ int RunServer(const ServerConfig& config) {
     api.Handle(std::move(request), std::move(respond));
   });
   server_for_admission = &server;
+  server_for_defer = &server;
   if (Status s = server.Start(); !s.ok()) {
     std::fprintf(stderr, "chimed: %s\n", s.message().c_str());
     return 1;

@@ -16,14 +16,47 @@ std::string Refusal(std::string_view principal, const std::string& action,
   return m + " because no policy of this access key allows it.";
 }
 
+api::Caller CallerFor(const std::string& principal, std::shared_ptr<const auth::Policy> policy) {
+  api::Caller caller;
+  caller.principal = principal;
+  caller.may_access = [policy = std::move(policy)](api::Op op, const std::string& account_id) {
+    return policy->Evaluate(auth::ChimeAction(api::OpName(op)), account_id) ==
+           auth::Decision::kAllow;
+  };
+  return caller;
+}
+
 }  // namespace
 
 SecurityGate::SecurityGate(auth::VerifierOptions options, const Clock& clock,
-                           auth::KeyResolver& keys)
-    : verifier_(std::move(options), clock, /*lookup=*/nullptr), keys_(keys) {}
+                           auth::KeyResolver& keys, bool reset_keys_from_cache)
+    : verifier_(std::move(options), clock, /*lookup=*/nullptr),
+      keys_(keys),
+      reset_keys_from_cache_(reset_keys_from_cache) {}
+
+std::optional<api::Caller> SecurityGate::AdmitFromCache(const http::Request& request, api::Op op,
+                                                        const api::Route& route) {
+  std::optional<auth::CachedKey> cached;
+  auto verified =
+      verifier_.Verify(request, [&](std::string_view id) -> std::optional<auth::KeyMaterial> {
+        cached = keys_.FindCached(id);
+        if (!cached) return std::nullopt;
+        return cached->key.material;
+      });
+  if (!verified.ok() || !cached) return std::nullopt;
+  const std::string& principal = verified->access_key_id;
+  if (!AuthorizeOperation(*cached->key.policy, op, route, principal).ok()) return std::nullopt;
+  keys_.NoteUsed(principal, cached->check);
+  api::Caller caller = CallerFor(principal, cached->key.policy);
+  caller.key_check = std::move(cached->check);
+  return caller;
+}
 
 StatusOr<api::Caller> SecurityGate::Admit(const http::Request& request, api::Op op,
-                                          const api::Route& route) {
+                                          const api::Route& route, bool may_use_cache) {
+  if (may_use_cache && reset_keys_from_cache_ && op == api::Op::kResetPersonalPIN) {
+    if (auto caller = AdmitFromCache(request, op, route)) return std::move(*caller);
+  }
   std::optional<auth::ResolvedKey> found;
   Status lookup_error;
   auto verified =
@@ -51,13 +84,7 @@ StatusOr<api::Caller> SecurityGate::Admit(const http::Request& request, api::Op 
     LOG_INFO("authorization refused: " << allowed.message());
     return allowed;
   }
-  api::Caller caller;
-  caller.principal = principal;
-  caller.may_access = [policy = found->policy](api::Op op, const std::string& account_id) {
-    return policy->Evaluate(auth::ChimeAction(api::OpName(op)), account_id) ==
-           auth::Decision::kAllow;
-  };
-  return caller;
+  return CallerFor(principal, found->policy);
 }
 
 Status AuthorizeOperation(const auth::Policy& policy, api::Op op, const api::Route& route,

@@ -57,7 +57,7 @@ class SecurityGateTest : public ::testing::Test {
   StatusOr<api::Caller> Admit(const auth::IssuedKey& key, std::string method, std::string target,
                               int64_t skew_ms = 0) {
     auto [req, route] = Request(key, std::move(method), std::move(target), skew_ms);
-    return gate_.Admit(req, route.op, route);
+    return gate_.Admit(req, route.op, route, /*may_use_cache=*/true);
   }
 
   const auth::IssuedKey root_{kRootId, kRootSecret, std::nullopt};
@@ -103,7 +103,8 @@ TEST_F(SecurityGateTest, AuthenticationFailuresAre401WithSpecificMessages) {
   unsigned_req.target = "/accounts/a";
   unsigned_req.headers = {{"Host", "h"}};
   auto route = api::MatchRoute("GET", "/accounts/a", "");
-  EXPECT_EQ(gate_.Admit(unsigned_req, route->op, *route).status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(gate_.Admit(unsigned_req, route->op, *route, /*may_use_cache=*/true).status().code(),
+            Code::kUnauthenticated);
 }
 
 TEST_F(SecurityGateTest, DisabledDeletedAndRotatedKeysStopWorkingAtOnce) {
@@ -120,6 +121,106 @@ TEST_F(SecurityGateTest, DisabledDeletedAndRotatedKeysStopWorkingAtOnce) {
   EXPECT_EQ(Admit(*rotated, "GET", "/accounts/a").status().code(), Code::kUnauthenticated);
 }
 
+// With reset_keys_from_cache, a ResetPersonalPIN whose key the resolver holds is admitted from
+// that copy and carries the row it came from, for the reset's write to check; every other
+// operation, and every refusal, is decided on a fresh read.
+TEST_F(SecurityGateTest, ResetsAreAdmittedFromTheCachedKeyWithItsRowToCheck) {
+  SecurityGate cached(auth::VerifierOptions{}, clock_, resolver_, /*reset_keys_from_cache=*/true);
+  auto admit = [&](const auth::IssuedKey& key, const std::string& method, const std::string& target,
+                   bool may_use_cache = true) {
+    auto [req, route] = Request(key, method, target);
+    return cached.Admit(req, route.op, route, may_use_cache);
+  };
+  const std::string reset = "/accounts/acc-a/users/u1?operation=reset-personal-pin";
+  auth::IssuedKey k = NewKey(auth::Policy::AllowAccountsJson({"acc-a"}));
+  auto first = admit(k, "POST", reset);  // nothing cached yet: a fresh read
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->key_check.has_value());
+  auto second = admit(k, "POST", reset);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(second->key_check.has_value());
+  auto row = keys_.Get(k.access_key_id);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(second->key_check->access_key_id, k.access_key_id);
+  EXPECT_EQ(second->key_check->encrypted_secret, row->encrypted_secret);
+  EXPECT_EQ(second->key_check->policy_json, row->policy_json);
+  EXPECT_EQ(second->key_check->session_token_hash, row->session_token_hash);
+  EXPECT_TRUE(store_
+                  ->WriteAndWait(
+                      [&](store::Tx& tx) { return store::CheckAccessKey(tx, *second->key_check); })
+                  .ok());
+  EXPECT_TRUE(second->MayAccess(Op::kResetPersonalPIN, "acc-a"));
+  EXPECT_FALSE(second->MayAccess(Op::kResetPersonalPIN, "acc-b"));
+  // Other operations, and a reset admitted without the cache, read the key.
+  EXPECT_FALSE(admit(k, "GET", "/accounts/acc-a")->key_check.has_value());
+  EXPECT_FALSE(admit(k, "POST", reset, /*may_use_cache=*/false)->key_check.has_value());
+  // Refusals are never taken from the copy: a secret the copy does not know (the key was rotated
+  // elsewhere), or an account the cached policy does not allow but the key's new policy does.
+  auto rotated = keys_.Rotate(k.access_key_id);
+  ASSERT_TRUE(rotated.ok());
+  auto with_new_secret = admit(*rotated, "POST", reset);
+  ASSERT_TRUE(with_new_secret.ok()) << with_new_secret.status().ToString();
+  EXPECT_FALSE(with_new_secret->key_check.has_value());  // a fresh read admitted it
+  k = *rotated;
+  ASSERT_TRUE(keys_.SetPolicy(k.access_key_id, auth::Policy::AllowAllJson()).ok());
+  auto widened = admit(k, "POST", "/accounts/acc-b/users/u1?operation=reset-personal-pin");
+  ASSERT_TRUE(widened.ok()) << widened.status().ToString();
+  EXPECT_FALSE(widened->key_check.has_value());  // a fresh read admitted it
+
+  // Disabled elsewhere: the copy still admits, and the write's check is what refuses; the
+  // request's second admission, without the cache, is a 401 and drops the copy.
+  ASSERT_TRUE(admit(k, "POST", reset).ok());  // caches the current row
+  ASSERT_TRUE(keys_.SetEnabled(k.access_key_id, false).ok());
+  auto stale = admit(k, "POST", reset);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  ASSERT_TRUE(stale->key_check.has_value());
+  EXPECT_EQ(store_
+                ->WriteAndWait(
+                    [&](store::Tx& tx) { return store::CheckAccessKey(tx, *stale->key_check); })
+                .code(),
+            Code::kKeyChanged);
+  EXPECT_EQ(admit(k, "POST", reset, /*may_use_cache=*/false).status().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(admit(k, "POST", reset).status().code(), Code::kUnauthenticated);
+}
+
+// A request admitted from a copy that outlived its key does not mark the key used.
+TEST_F(SecurityGateTest, AStaleCopyNeverRecordsAUse) {
+  SecurityGate cached(auth::VerifierOptions{}, clock_, resolver_, /*reset_keys_from_cache=*/true);
+  auth::IssuedKey k = NewKey(auth::Policy::AllowAllJson());
+  auto [req, route] = Request(k, "POST", "/accounts/a/users/u1?operation=reset-personal-pin");
+  ASSERT_TRUE(cached.Admit(req, route.op, route, true).ok());  // reads the key, records a use
+  auto drain = [&] {
+    ASSERT_TRUE(store_->WriteAndWait([](store::Tx&) { return OkStatus(); }).ok());
+  };
+  drain();
+  const auto first_use = keys_.Get(k.access_key_id)->last_used_ms;
+  ASSERT_TRUE(first_use.has_value());
+  ASSERT_TRUE(keys_.SetEnabled(k.access_key_id, false).ok());
+  clock_.AdvanceMs(120000);  // past the interval: a use would be written now
+  auto [late, late_route] = Request(k, "POST", "/accounts/a/users/u1?operation=reset-personal-pin");
+  auto stale = cached.Admit(late, late_route.op, late_route, true);
+  ASSERT_TRUE(stale.ok() && stale->key_check.has_value());  // the copy admits; its write refuses
+  drain();
+  EXPECT_EQ(keys_.Get(k.access_key_id)->last_used_ms, first_use);
+  // Enabled again, the same copy is current, and its use is recorded.
+  ASSERT_TRUE(keys_.SetEnabled(k.access_key_id, true).ok());
+  clock_.AdvanceMs(120000);
+  auto [again, again_route] =
+      Request(k, "POST", "/accounts/a/users/u1?operation=reset-personal-pin");
+  ASSERT_TRUE(cached.Admit(again, again_route.op, again_route, true).ok());
+  drain();
+  EXPECT_EQ(keys_.Get(k.access_key_id)->last_used_ms, clock_.NowMs());
+}
+
+// Without reset_keys_from_cache (the SQLite store), every request reads its key.
+TEST_F(SecurityGateTest, WithoutTheOptionNoRequestIsAdmittedFromTheCache) {
+  ASSERT_TRUE(Admit(root_, "POST", "/accounts/acc-a/users/u1?operation=reset-personal-pin").ok());
+  auto again = Admit(root_, "POST", "/accounts/acc-a/users/u1?operation=reset-personal-pin");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->key_check.has_value());
+}
+
 TEST_F(SecurityGateTest, SessionTokenKeysNeedTheirToken) {
   auto k = keys_.Create("temp", auth::Policy::AllowAllJson(), /*with_session_token=*/true);
   ASSERT_TRUE(k.ok());
@@ -134,13 +235,13 @@ TEST_F(SecurityGateTest, SessionTokenKeysNeedTheirToken) {
 
 TEST_F(SecurityGateTest, RegionsAreConfigurable) {
   auto [req, route] = Request(root_, "GET", "/accounts/a", 0, "eu-west-1");
-  auto refused = gate_.Admit(req, route.op, route);
+  auto refused = gate_.Admit(req, route.op, route, /*may_use_cache=*/true);
   ASSERT_EQ(refused.status().code(), Code::kUnauthenticated);
   EXPECT_NE(refused.status().message().find("eu-west-1"), std::string::npos);
   auth::VerifierOptions both;
   both.regions = {"us-east-1", "eu-west-1"};
   SecurityGate gate(both, clock_, resolver_);
-  EXPECT_TRUE(gate.Admit(req, route.op, route).ok());
+  EXPECT_TRUE(gate.Admit(req, route.op, route, /*may_use_cache=*/true).ok());
 }
 
 TEST_F(SecurityGateTest, AccountScopedKeyIsForbiddenElsewhere) {

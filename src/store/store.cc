@@ -25,10 +25,12 @@ StatusOr<model::User> Tx::ResetPin(const PinResetAudit& audit, RandomSource& ran
   return user;
 }
 
-void Store::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done) {
+void Store::ResetPin(PinResetAudit audit, std::optional<AccessKeyCheck> key, RandomSource& random,
+                     UserDoneFn done) {
   auto user = std::make_shared<std::optional<model::User>>();
   Write(
-      [audit = std::move(audit), &random, user](Tx& tx) -> Status {
+      [audit = std::move(audit), key = std::move(key), &random, user](Tx& tx) -> Status {
+        if (key) RETURN_IF_ERROR(CheckAccessKey(tx, *key));
         ASSIGN_OR_RETURN(*user, tx.ResetPin(audit, random));
         return OkStatus();
       },
@@ -51,6 +53,17 @@ StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string
   if (record.ok()) return std::optional<AccessKeyRecord>(std::move(*record));
   if (record.status().code() == Code::kNotFound) return std::optional<AccessKeyRecord>();
   return record.status();
+}
+
+Status CheckAccessKey(Tx& tx, const AccessKeyCheck& check) {
+  ASSIGN_OR_RETURN(std::optional<AccessKeyRecord> rec, FindAccessKey(tx, check.access_key_id));
+  if (!rec || !rec->enabled || rec->encrypted_secret != check.encrypted_secret ||
+      // No token and an empty one are the same, as in the PostgreSQL statement's check.
+      rec->session_token_hash.value_or("") != check.session_token_hash.value_or("") ||
+      rec->policy_json != check.policy_json) {
+    return KeyChanged("The access key changed after the request was admitted.");
+  }
+  return OkStatus();
 }
 
 StatusOr<std::optional<AccessKeyRecord>> Store::ReadAccessKey(const std::string& access_key_id) {

@@ -68,6 +68,18 @@ struct AccessKeyRecord {
   std::optional<int64_t> last_used_ms;
 };
 
+// The columns of an access key's row that decide what it authenticates and allows, as they were
+// when the SigV4 gate admitted a request from its cached copy of the key. A write given one runs
+// only if, in its own transaction, the key is still enabled and its row still holds exactly
+// these (Store::ResetPin), so a key disabled, deleted, rotated or re-scoped before the write
+// never authorizes it, whichever process changed it.
+struct AccessKeyCheck {
+  std::string access_key_id;
+  std::string encrypted_secret;
+  std::optional<std::string> session_token_hash;
+  std::string policy_json;
+};
+
 // Bulk export records, for copying a whole store (`chimed migrate-store`).
 struct RetiredPin {
   std::string pin;
@@ -178,6 +190,10 @@ class Tx {
 // Tx::GetAccessKey, with an absent key as nullopt rather than kNotFound.
 StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string& access_key_id);
 
+// OK when the key's row, read in `tx`, is enabled and holds what `check` says; kKeyChanged
+// when it does not (or is gone); the read's error otherwise.
+Status CheckAccessKey(Tx& tx, const AccessKeyCheck& check);
+
 using TxFn = std::function<Status(Tx&)>;
 using DoneFn = std::function<void(Status)>;
 using UserDoneFn = std::function<void(StatusOr<model::User>)>;
@@ -210,9 +226,12 @@ class Store {
 
   // ResetPersonalPIN's write (Tx::ResetPin with `random`), queued as Write queues a function:
   // `done` gets the user as stored once the reset committed, or Tx::ResetPin's error, with
-  // Write's guarantees. `random` must outlive the call of `done`. The default is a Write; an
-  // engine that can run several queued resets as one statement overrides it (PostgreSQL).
-  virtual void ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done);
+  // Write's guarantees. With `key`, the reset first checks it (CheckAccessKey) in the same
+  // transaction and does nothing, answering kKeyChanged, when the key changed. `random` must
+  // outlive the call of `done`. The default is a Write; an engine that can run several queued
+  // resets as one statement overrides it (PostgreSQL).
+  virtual void ResetPin(PinResetAudit audit, std::optional<AccessKeyCheck> key,
+                        RandomSource& random, UserDoneFn done);
 
   // An access key as stored, read by itself (Tx::GetAccessKey; nullopt when absent): what the
   // SigV4 gate reads for every signed request. The default is a Read (so it joins a ShareReads

@@ -558,7 +558,7 @@ TEST_P(ResetPinTest, QueuedResetsEachGetTheirOwnOutcome) {
     Queued* q = queued[i].get();
     store_->ResetPin(PinResetAudit{"req-" + std::to_string(i), "AKIAEXAMPLE", q->account_id,
                                    q->user_id, 100 + static_cast<int64_t>(i)},
-                     CryptoRandom::Get(),
+                     std::nullopt, CryptoRandom::Get(),
                      [q](StatusOr<User> got) { q->result.set_value(std::move(got)); });
   }
   std::vector<StatusOr<User>> got;
@@ -856,6 +856,90 @@ TEST_P(StoreContractTest, AccessKeysRoundTripUpdateAndDelete) {
   ASSERT_TRUE(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIAFULL"); }).ok());
   EXPECT_EQ(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIAFULL"); }).code(), Code::kNotFound);
   EXPECT_EQ(Get([](Tx& tx) { return tx.ListAccessKeys(); })->size(), 1u);
+}
+
+// Store::ResetPin with an access-key check (a request admitted from the gate's cached key): the
+// reset runs only while the key's row is enabled and holds exactly what the check says, read in
+// the reset's own transaction; otherwise kKeyChanged and nothing written. Queued together, so
+// an engine that batches resets (PostgreSQL) checks each reset of one statement on its own.
+TEST_P(ResetPinTest, QueuedResetsRunOnlyWhileTheirAccessKeyIsUnchanged) {
+  AccessKeyRecord key = MakeKey("AKIACHECKED");
+  key.enabled = true;
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.InsertAccessKey(key); }).ok());
+  const AccessKeyCheck same{key.access_key_id, key.encrypted_secret, key.session_token_hash,
+                            key.policy_json};
+  auto reset_all =
+      [&](const std::vector<std::pair<std::string, std::optional<AccessKeyCheck>>>& resets) {
+        std::vector<std::promise<StatusOr<User>>> promises(resets.size());
+        for (size_t i = 0; i < resets.size(); ++i) {
+          store_->ResetPin(
+              PinResetAudit{"req-" + std::to_string(i), "AKIACHECKED", "acc-1", resets[i].first,
+                            100},
+              resets[i].second, CryptoRandom::Get(),
+              [p = &promises[i]](StatusOr<User> got) { p->set_value(std::move(got)); });
+        }
+        std::vector<StatusOr<User>> got;
+        for (auto& p : promises) got.push_back(p.get_future().get());
+        return got;
+      };
+  AccessKeyCheck other_policy = same;
+  other_policy.policy_json = R"({"Statement":[{"Effect":"Allow"}]})";
+  AccessKeyCheck other_secret = same;
+  other_secret.encrypted_secret[1] ^= 1;
+  AccessKeyCheck no_token = same;
+  no_token.session_token_hash.reset();
+  AccessKeyCheck gone = same;
+  gone.access_key_id = "AKIAGONE";
+
+  auto got = reset_all({{"u-1", same},
+                        {"u-2", other_policy},
+                        {"u-1", other_secret},
+                        {"u-2", no_token},
+                        {"u-2", gone},
+                        {"u-2", std::nullopt}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[5].ok()) << got[5].status().ToString();
+  for (int i : {1, 2, 3, 4}) EXPECT_EQ(got[i].status().code(), Code::kKeyChanged) << i;
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, got[0]->personal_pin);
+  EXPECT_EQ(GetUser("acc-1", "u-2")->personal_pin, got[5]->personal_pin);
+  EXPECT_EQ(Audits("u-1"), 1);  // the refused resets wrote nothing
+  EXPECT_EQ(Audits("u-2"), 1);
+
+  // The key disabled: the check that passed above fails now, and still writes nothing.
+  key.enabled = false;
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.UpdateAccessKey(key); }).ok());
+  got = reset_all({{"u-1", same}, {"u-2", std::nullopt}});
+  EXPECT_EQ(got[0].status().code(), Code::kKeyChanged);
+  EXPECT_TRUE(got[1].ok()) << got[1].status().ToString();
+  // Enabled again, with only its name and last use changed: those are not part of the check.
+  key.enabled = true;
+  key.name = "renamed";
+  key.last_used_ms = 999;
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.UpdateAccessKey(key); }).ok());
+  got = reset_all({{"u-1", same}});
+  EXPECT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(Write([](Tx& tx) { return tx.DeleteAccessKey("AKIACHECKED"); }).ok());
+  const std::string before = GetUser("acc-1", "u-1")->personal_pin;
+  got = reset_all({{"u-1", same}});
+  EXPECT_EQ(got[0].status().code(), Code::kKeyChanged);
+  EXPECT_EQ(GetUser("acc-1", "u-1")->personal_pin, before);
+  EXPECT_EQ(Audits("u-1"), 2);
+
+  // A key without a session token (most keys): a check without one passes, one with a token
+  // does not.
+  AccessKeyRecord plain = MakeKey("AKIAPLAIN");
+  plain.enabled = true;
+  plain.session_token_hash.reset();
+  ASSERT_TRUE(Write([&](Tx& tx) { return tx.InsertAccessKey(plain); }).ok());
+  const AccessKeyCheck plain_check{plain.access_key_id, plain.encrypted_secret, std::nullopt,
+                                   plain.policy_json};
+  AccessKeyCheck plain_with_token = plain_check;
+  plain_with_token.session_token_hash = std::string(64, 'a');
+  got = reset_all({{"u-1", plain_check}, {"u-2", plain_with_token}});
+  EXPECT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[1].status().code(), Code::kKeyChanged);
+  EXPECT_EQ(Audits("u-1"), 3);
+  EXPECT_EQ(Audits("u-2"), 2);
 }
 
 // ---------------------------------------------------------------------------------------------

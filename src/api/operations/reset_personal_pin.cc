@@ -26,8 +26,9 @@ void ResetPersonalPIN(const CallPtr& call) {
   store::PinResetAudit audit{call->request_id, call->caller.principal, *account_id, *user_id,
                              call->now_ms};
   // Through Store::ResetPin rather than a write function, so that an engine can batch resets
-  // (PostgreSQL runs a group of queued resets as one statement).
-  call->deps.store->ResetPin(std::move(audit), *call->deps.random,
+  // (PostgreSQL runs a group of queued resets as one statement). The key check, when the gate
+  // admitted the request from its cache, rides in that statement (security_gate.h).
+  call->deps.store->ResetPin(std::move(audit), call->caller.key_check, *call->deps.random,
                              [call](StatusOr<model::User> user) {
                                if (!user.ok()) return call->Fail(user.status());
                                call->Reply(200, RenderUser(*user, /*with_pin=*/true));

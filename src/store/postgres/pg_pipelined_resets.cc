@@ -44,7 +44,7 @@ const std::string& PipelinedResetSql() {
       std::string(kResetCtes) +
       ", mark AS ("
       "  INSERT INTO chimed_commit_markers(token, resets)"
-      "  SELECT $8, coalesce(array_agg(old.i ORDER BY old.i) FILTER (WHERE upd.seq IS NOT NULL),"
+      "  SELECT $12, coalesce(array_agg(old.i ORDER BY old.i) FILTER (WHERE upd.seq IS NOT NULL),"
       "    '{}')"
       "  FROM old LEFT JOIN upd USING (seq))" +
       kResetAnswer;
@@ -68,8 +68,9 @@ Params PipelinedResetParams(const PipelinedResets& batch, const std::string& tok
       .Array(batch.candidates)
       .Array(at_ms)
       .Array(request_ids)
-      .Array(principals)
-      .Text(token);
+      .Array(principals);
+  AddKeyCheckParams(p, {batch.jobs.begin(), batch.jobs.end()});
+  p.Text(token);
   return p;
 }
 

@@ -36,7 +36,7 @@ struct PipelinedResets {
   Status unanswerable;
 };
 
-// The statement: PgTx::ResetPins' (pg_reset_sql.h) plus the marker $8 with the positions of
+// The statement: PgTx::ResetPins' (pg_reset_sql.h) plus the marker $12 with the positions of
 // the resets it did. Its parameters for `batch` and `token`.
 const std::string& PipelinedResetSql();
 Params PipelinedResetParams(const PipelinedResets& batch, const std::string& token);

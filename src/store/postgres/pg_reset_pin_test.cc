@@ -89,7 +89,7 @@ class PgResetPinTest : public PgStoreTest {
     if (queued) {
       auto random = std::make_shared<chime::testing::ScriptedRandom>(script);
       store_->ResetPin(
-          PinResetAudit{"r", "p", "a", "u1", 7}, *random,
+          PinResetAudit{"r", "p", "a", "u1", 7}, std::nullopt, *random,
           [promise, random](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
       return promise->get_future();
     }
@@ -282,7 +282,7 @@ class PgQueuedResetsTest : public PgResetPinTest {
                                                 chime::testing::ScriptedRandom& random) {
     auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
     store_->ResetPin(PinResetAudit{"r" + std::to_string(queued_++), "p", account_id, user_id, 7},
-                     random,
+                     std::nullopt, random,
                      [promise](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
     return promise->get_future();
   }
@@ -593,7 +593,7 @@ TEST_F(PgStoreTest, APipelinedBatchThatDidNotCommitRunsAgain) {
         "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222')");
     chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
     std::promise<StatusOr<model::User>> promise;
-    store->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, random,
+    store->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, std::nullopt, random,
                     [&promise](StatusOr<model::User> got) { promise.set_value(std::move(got)); });
     StatusOr<model::User> got = promise.get_future().get();
     ASSERT_TRUE(got.ok()) << got.status().ToString();

@@ -2,13 +2,22 @@
 // what it checks and why) and the writer's pipelined resets (pg_pipelined_resets.cc).
 #pragma once
 
+#include <vector>
+
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_tx.h"
+
 namespace chime::store::postgres {
 
 // $1 user ids, $2 account ids, $3 the Unregistered spelling, $4 candidates, $5 at_ms,
-// $6 request ids, $7 principals: arrays of one element per reset, except $3. One row per reset
-// unless its user is missing or may not reset (then none): the user columns as GetUser's, then
-// the reset's position (1-based) in the arrays; the user columns are NULL when the candidate
-// was taken (nothing was written for that reset). No user may appear twice.
+// $6 request ids, $7 principals, $8-$11 the access-key checks (AddKeyCheckParams): arrays of
+// one element per reset, except $3. One row per reset unless its user is missing or may not
+// reset, or its key check failed (then none): the user columns as GetUser's, then the reset's
+// position (1-based) in the arrays; the user columns are NULL when the candidate was taken
+// (nothing was written for that reset). No user may appear twice.
+// A reset with a key check (PinResetJob::key) runs only while that key is enabled and its row
+// holds what the check says, read in this transaction: so an access key served from the gate's
+// cache is checked at no cost of its own, and a reset it no longer authorizes writes nothing.
 // `(account_id || '')`: the account is checked on the row the user_id index finds, never used
 // to choose an index. Planned without statistics (a fresh or just-loaded table), the generic
 // plan of this prepared statement otherwise walked every user of the account.
@@ -18,13 +27,19 @@ namespace chime::store::postgres {
 inline constexpr char kResetCtes[] =
     "WITH req AS ("
     "  SELECT * FROM unnest($1::text[], $2::text[], $4::text[], $5::bigint[], $6::text[],"
-    "    $7::text[]) WITH ORDINALITY AS r(user_id, account_id, pin, at_ms, request_id,"
-    "    principal, i)),"
+    "    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY"
+    "    AS r(user_id, account_id, pin, at_ms, request_id, principal, key_id, key_secret,"
+    "    key_token, key_policy, i)),"
     " old AS ("
     "  SELECT req.i, u.seq, u.pin AS old_pin, req.pin, req.at_ms, req.request_id,"
     "    req.principal"
     "  FROM req JOIN users u ON u.user_id = req.user_id AND (u.account_id || '') = req.account_id"
     "  WHERE u.registration_status <> $3 AND u.pin IS NOT NULL AND u.pin <> ''"
+    "    AND (req.key_id = '' OR EXISTS (SELECT 1 FROM access_keys k"
+    "      WHERE k.access_key_id = req.key_id AND k.enabled"
+    "        AND sha256(k.encrypted_secret) = decode(req.key_secret, 'hex')"
+    "        AND coalesce(k.session_token_hash, '') = req.key_token"
+    "        AND k.policy_json = req.key_policy))"
     "  ORDER BY u.seq FOR UPDATE OF u),"
     " pick AS ("
     "  SELECT old.* FROM old"
@@ -48,5 +63,11 @@ inline constexpr char kResetCtes[] =
 // The answer, after kResetCtes (and any CTE a caller adds).
 inline constexpr char kResetAnswer[] = " SELECT upd.*, old.i FROM old LEFT JOIN upd USING (seq)";
 inline constexpr int kPositionColumn = 15;
+
+// Appends $8-$11 for `jobs`, in order: each job's key id, the SHA-256 of its sealed secret
+// (hex; a digest, so that no key material is a parameter PostgreSQL may log), session token
+// hash ('' for none, as store::CheckAccessKey has it) and policy, or '' for all four when the
+// job has no key check.
+void AddKeyCheckParams(Params& params, const std::vector<const PinResetJob*>& jobs);
 
 }  // namespace chime::store::postgres

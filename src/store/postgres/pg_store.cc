@@ -54,9 +54,11 @@ StatusOr<std::optional<AccessKeyRecord>> PgStore::ReadAccessKey(const std::strin
   return found;
 }
 
-void PgStore::ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done) {
+void PgStore::ResetPin(PinResetAudit audit, std::optional<AccessKeyCheck> key, RandomSource& random,
+                       UserDoneFn done) {
   auto job = std::make_shared<PinResetJob>();
   job->audit = std::move(audit);
+  job->key = std::move(key);
   job->random = &random;
   writer_->SubmitReset(job, [job, done = std::move(done)](Status status) {
     FinishReset(std::move(status), job->user, done);

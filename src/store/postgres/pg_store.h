@@ -55,7 +55,8 @@ class PgStore final : public Store {
   // See Store. `fn` may run more than once (a retried transaction); only one run commits.
   void Write(TxFn fn, DoneFn done) override;
   // See Store. Resets queued together run as one statement (PgWriter::SubmitReset).
-  void ResetPin(PinResetAudit audit, RandomSource& random, UserDoneFn done) override;
+  void ResetPin(PinResetAudit audit, std::optional<AccessKeyCheck> key, RandomSource& random,
+                UserDoneFn done) override;
   // See Store. One statement outside any transaction: one round trip, and no BEGIN or COMMIT
   // for PostgreSQL to run.
   StatusOr<std::optional<AccessKeyRecord>> ReadAccessKey(const std::string& access_key_id) override;

@@ -44,6 +44,7 @@ struct DeferredBegin {
 // One queued ResetPersonalPIN (Store::ResetPin), for PgTx::ResetPins.
 struct PinResetJob {
   PinResetAudit audit;
+  std::optional<AccessKeyCheck> key;  // when set, the reset runs only while the key is unchanged
   RandomSource* random = nullptr;
   int max_attempts = model::kPinAttempts;
   std::optional<model::User> user;  // the user as stored, set by a run that reset the PIN

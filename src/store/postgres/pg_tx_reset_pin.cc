@@ -20,11 +20,14 @@
 // is turned into a serialization failure: the writer runs the whole transaction again in a new
 // snapshot, which sees the claimed PIN (pg_writer.h). Two resets of one statement that drew the
 // same candidate end the same way.
+#include <openssl/sha.h>
+
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "common/encoding.h"
 #include "common/log.h"
 #include "model/lifecycle.h"
 #include "model/pin.h"
@@ -41,14 +44,34 @@ const std::string& ResetPinsSql() {
 }
 
 // Why the statement found no row for a reset, by the ordinary reads, so that the errors and
-// their order are the default Tx::ResetPin's: OK when these reads find nothing wrong.
-Status WhyRefused(Tx& tx, const PinResetAudit& a) {
+// their order are the default Store::ResetPin's: OK when these reads find nothing wrong.
+Status WhyRefused(Tx& tx, const PinResetJob& job) {
+  if (job.key) RETURN_IF_ERROR(CheckAccessKey(tx, *job.key));
+  const PinResetAudit& a = job.audit;
   RETURN_IF_ERROR(tx.GetAccount(a.account_id).status());
   ASSIGN_OR_RETURN(model::User user, tx.GetUser(a.account_id, a.user_id));
   return model::CheckPinReset(user);
 }
 
+std::string Sha256(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  ::SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
 }  // namespace
+
+void AddKeyCheckParams(Params& params, const std::vector<const PinResetJob*>& jobs) {
+  std::vector<std::string> ids, secrets, tokens, policies;
+  for (const PinResetJob* job : jobs) {
+    const std::optional<AccessKeyCheck>& key = job->key;
+    ids.push_back(key ? key->access_key_id : std::string());
+    secrets.push_back(key ? HexEncode(Sha256(key->encrypted_secret)) : std::string());
+    tokens.push_back(key ? key->session_token_hash.value_or("") : std::string());
+    policies.push_back(key ? key->policy_json : std::string());
+  }
+  params.Array(ids).Array(secrets).Array(tokens).Array(policies);
+}
 
 // One statement of PgTx::ResetPins: the jobs it resets and its parameters.
 struct PgTx::ResetRound {
@@ -58,7 +81,7 @@ struct PgTx::ResetRound {
 
 StatusOr<model::User> PgTx::ResetPin(const PinResetAudit& audit, RandomSource& random,
                                      int max_attempts) {
-  PinResetJob job{audit, &random, max_attempts, std::nullopt};
+  PinResetJob job{audit, std::nullopt, &random, max_attempts, std::nullopt};
   std::vector<Status> results;
   RETURN_IF_ERROR(ResetPins({&job}, results));
   RETURN_IF_ERROR(results[0]);
@@ -98,7 +121,9 @@ PgTx::ResetRound PgTx::NextResetRound(const std::vector<PinResetJob*>& jobs,
     }
   }
   std::vector<std::string> user_ids, account_ids, candidates, at_ms, request_ids, principals;
+  std::vector<const PinResetJob*> round_jobs;
   for (size_t i : round.jobs) {
+    round_jobs.push_back(jobs[i]);
     const PinResetAudit& a = jobs[i]->audit;
     user_ids.push_back(a.user_id);
     account_ids.push_back(a.account_id);
@@ -115,6 +140,7 @@ PgTx::ResetRound PgTx::NextResetRound(const std::vector<PinResetJob*>& jobs,
       .Array(at_ms)
       .Array(request_ids)
       .Array(principals);
+  AddKeyCheckParams(round.params, round_jobs);
   return round;
 }
 
@@ -144,7 +170,7 @@ Status PgTx::ReadResetAnswers(const PgResult& r, const std::vector<PinResetJob*>
   for (size_t k = 0; k < round.jobs.size(); ++k) {
     if (answered[k]) continue;
     const size_t i = round.jobs[k];
-    Status why = WhyRefused(*this, jobs[i]->audit);
+    Status why = WhyRefused(*this, *jobs[i]);
     if (health_.failed) return health_.status;
     if (why.ok()) {
       // The statement and these reads disagree within one snapshot: a bug, not a client error.
