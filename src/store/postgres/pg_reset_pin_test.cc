@@ -277,24 +277,28 @@ class PgQueuedResetsTest : public PgResetPinTest {
   void ReleaseWriter() { release_.set_value(); }
 
   // Queues a reset of (account, user) with candidates from `random`; its outcome.
-  std::future<StatusOr<model::User>> QueueReset(const std::string& account_id,
-                                                const std::string& user_id,
-                                                chime::testing::ScriptedRandom& random) {
+  std::future<StatusOr<model::User>> QueueReset(
+      const std::string& account_id, const std::string& user_id,
+      chime::testing::ScriptedRandom& random,
+      const std::optional<AccessKeyCheck>& key = std::nullopt) {
     auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
     store_->ResetPin(PinResetAudit{"r" + std::to_string(queued_++), "p", account_id, user_id, 7},
-                     std::nullopt, random,
+                     key, random,
                      [promise](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
     return promise->get_future();
   }
 
   // Queues resets of (account, user) with candidates from one script, all in one batch.
+  // `keys`, when given, holds each reset's access-key check.
   std::vector<StatusOr<model::User>> ResetTogether(
       const std::vector<std::pair<std::string, std::string>>& resets,
-      chime::testing::ScriptedRandom& random) {
+      chime::testing::ScriptedRandom& random,
+      const std::vector<std::optional<AccessKeyCheck>>& keys = {}) {
     HoldWriter();
     std::vector<std::future<StatusOr<model::User>>> pending;
-    for (const auto& [account_id, user_id] : resets) {
-      pending.push_back(QueueReset(account_id, user_id, random));
+    for (size_t i = 0; i < resets.size(); ++i) {
+      pending.push_back(QueueReset(resets[i].first, resets[i].second, random,
+                                   i < keys.size() ? keys[i] : std::nullopt));
     }
     ReleaseWriter();
     std::vector<StatusOr<model::User>> out;
@@ -308,6 +312,16 @@ class PgQueuedResetsTest : public PgResetPinTest {
     EXPECT_EQ(stats.largest_batch, n);
     EXPECT_EQ(stats.retries, 0);
     EXPECT_EQ(stats.commits, 2);  // the holding write's, then the batch's
+  }
+
+  // Stores an enabled access key, past the writer (its commits are counted for fault_at_); the
+  // check that matches it.
+  AccessKeyCheck AddKey(const std::string& id) {
+    Sql(url_,
+        "INSERT INTO access_keys(access_key_id, name, encrypted_secret, policy_json, enabled, "
+        "created_ms) VALUES ('" +
+            id + "', 'k', '\\x00736561ff'::bytea, '{}', true, 0)");
+    return AccessKeyCheck{id, std::string("\x00sea\xff", 5), std::nullopt, "{}"};
   }
 
   std::promise<void> release_;
@@ -343,6 +357,22 @@ TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
   // Audit rows in the order the resets took effect: u1's first one needed a second candidate.
   EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
   ExpectOneBatchOf(6);
+}
+
+// A reset whose access key changed since the gate admitted it (a stale copy) is left out of the
+// group's statement and answered kKeyChanged; the others of the group are not disturbed.
+TEST_F(PgQueuedResetsTest, AResetWhoseKeyChangedIsLeftOutOfTheGroup) {
+  const AccessKeyCheck current = AddKey("AKIAGROUPED");
+  AccessKeyCheck stale = current;
+  stale.policy_json = "{\"Statement\":[]}";
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random, {current, stale});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1].status().code(), Code::kKeyChanged);
+  EXPECT_EQ(Pin("u2"), "2222233333");
+  EXPECT_EQ(AuditedRequests(), "r0");
+  EXPECT_EQ(RetiredPins(), "1111122222");
 }
 
 TEST_F(PgQueuedResetsTest, TwoResetsOfAGroupDrawingOneCandidateAreRetriedApart) {
@@ -491,6 +521,23 @@ TEST_F(PgPipelinedLostAnswerTest, CommittedResetsAreReadBackAndTheOthersRunAgain
   auto stats = store_->stats().writer;
   EXPECT_EQ(stats.resolved_committed, 1);
   EXPECT_EQ(stats.resolved_aborted, 0);
+}
+
+// The same lost answer with access-key checks: the reset whose key is current is read back, the
+// one whose key changed is not in the marker, runs again and is answered kKeyChanged.
+TEST_F(PgPipelinedLostAnswerTest, AResetWhoseKeyChangedIsNotReadBackButRefused) {
+  const AccessKeyCheck current = AddKey("AKIAPIPELINED");
+  AccessKeyCheck stale = current;
+  stale.encrypted_secret = "rotated";
+  chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL, 5555500003ULL});
+  auto got = ResetTogether({{"a", "u1"}, {"a", "u2"}}, random, {current, stale});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1].status().code(), Code::kKeyChanged);
+  EXPECT_EQ(Pin("u1"), "5555500001");
+  EXPECT_EQ(Pin("u2"), "2222233333");
+  EXPECT_EQ(AuditedRequests(), "r0");
+  EXPECT_EQ(store_->stats().writer.resolved_committed, 1);
 }
 
 // The break after the statement's answer arrived but before COMMIT's: the answer is kept, and
