@@ -59,8 +59,7 @@ std::optional<CachedKey> KeyResolver::FindCached(std::string_view access_key_id)
                                                 e.policy_json}};
 }
 
-void KeyResolver::NoteUsed(const std::string& access_key_id,
-                           std::optional<store::AccessKeyCheck> check) {
+void KeyResolver::NoteUsed(const std::string& access_key_id, const store::AccessKeyCheck* check) {
   const int64_t now = clock_.NowMs();
   {
     std::lock_guard lock(mu_);
@@ -73,14 +72,12 @@ void KeyResolver::NoteUsed(const std::string& access_key_id,
   // Only last_used_ms changes, re-read inside the write so that a concurrent admin change
   // (disable, rotate, policy) is never overwritten with what this process saw earlier.
   store_.Write(
-      [access_key_id, now, check = std::move(check)](store::Tx& tx) -> Status {
-        if (check) {
-          Status unchanged = store::CheckAccessKey(tx, *check);
-          if (unchanged.code() == Code::kKeyChanged) return OkStatus();
-          RETURN_IF_ERROR(unchanged);
-        }
+      [access_key_id, now,
+       check = check ? std::optional<store::AccessKeyCheck>(*check)
+                     : std::nullopt](store::Tx& tx) -> Status {
         auto rec = tx.GetAccessKey(access_key_id);
         if (!rec.ok()) return rec.status().code() == Code::kNotFound ? OkStatus() : rec.status();
+        if (check && !store::KeyRowMatches(*rec, *check)) return OkStatus();  // a stale copy
         if (rec->last_used_ms && *rec->last_used_ms >= now) return OkStatus();
         rec->last_used_ms = now;
         return tx.UpdateAccessKey(*rec);

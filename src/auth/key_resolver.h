@@ -62,8 +62,7 @@ class KeyResolver {
   // none was queued for this key within the interval. Never blocks on the store. Thread-safe.
   // With `check` (a request admitted from FindCached), nothing is recorded unless the key's row
   // still passes it: a copy that outlived the key never marks it used.
-  void NoteUsed(const std::string& access_key_id,
-                std::optional<store::AccessKeyCheck> check = std::nullopt);
+  void NoteUsed(const std::string& access_key_id, const store::AccessKeyCheck* check = nullptr);
 
   // Cached decrypted keys (for tests).
   size_t cached_keys() const;

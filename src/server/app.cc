@@ -122,25 +122,21 @@ int RunServer(const ServerConfig& config) {
   deps.random = &CryptoRandom::Get();
   deps.config.aws_account_id = config.aws_account_id;
   deps.config.strict_account_types = config.strict_account_types;
-  http::Server* server_for_defer = nullptr;  // set once the server exists, before serving
-  deps.defer = [&server_for_defer](std::function<void()> fn) {
-    server_for_defer->Post(std::move(fn));
+  // Admission and re-authentication post work to the server, set once it exists, before serving.
+  http::Server* server_for_posts = nullptr;
+  deps.defer = [&server_for_posts](std::function<void()> fn) {
+    server_for_posts->Post(std::move(fn));
   };
   // Throttling after the gate, admission control around the pipeline, /readyz on the store.
   Throttler throttler(*throttle_options, SystemClock::Get());
-  http::Server* server_for_admission = nullptr;  // set once the server exists, before serving
-  AdmissionControl admission(ToAdmissionOptions(config.limits),
-                             [&server_for_admission](std::function<void()> fn) {
-                               server_for_admission->Post(std::move(fn));
-                             });
+  AdmissionControl admission(ToAdmissionOptions(config.limits), deps.defer);
   StoreReadiness readiness(**store, SqlitePathFor(config.store_url, config.data_dir));
   api::Api api(deps, &gate, {&throttler, &admission, &readiness});
 
   http::Server server(http_options, [&api](http::Request request, http::Responder respond) {
     api.Handle(std::move(request), std::move(respond));
   });
-  server_for_admission = &server;
-  server_for_defer = &server;
+  server_for_posts = &server;
   if (Status s = server.Start(); !s.ok()) {
     std::fprintf(stderr, "chimed: %s\n", s.message().c_str());
     return 1;

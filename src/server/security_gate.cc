@@ -46,7 +46,7 @@ std::optional<api::Caller> SecurityGate::AdmitFromCache(const http::Request& req
   if (!verified.ok() || !cached) return std::nullopt;
   const std::string& principal = verified->access_key_id;
   if (!AuthorizeOperation(*cached->key.policy, op, route, principal).ok()) return std::nullopt;
-  keys_.NoteUsed(principal, cached->check);
+  keys_.NoteUsed(principal, &cached->check);
   api::Caller caller = CallerFor(principal, cached->key.policy);
   caller.key_check = std::move(cached->check);
   return caller;

@@ -55,12 +55,15 @@ StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string
   return record.status();
 }
 
+bool KeyRowMatches(const AccessKeyRecord& row, const AccessKeyCheck& check) {
+  return row.enabled && row.encrypted_secret == check.encrypted_secret &&
+         row.session_token_hash.value_or("") == check.session_token_hash.value_or("") &&
+         row.policy_json == check.policy_json;
+}
+
 Status CheckAccessKey(Tx& tx, const AccessKeyCheck& check) {
   ASSIGN_OR_RETURN(std::optional<AccessKeyRecord> rec, FindAccessKey(tx, check.access_key_id));
-  if (!rec || !rec->enabled || rec->encrypted_secret != check.encrypted_secret ||
-      // No token and an empty one are the same, as in the PostgreSQL statement's check.
-      rec->session_token_hash.value_or("") != check.session_token_hash.value_or("") ||
-      rec->policy_json != check.policy_json) {
+  if (!rec || !KeyRowMatches(*rec, check)) {
     return KeyChanged("The access key changed after the request was admitted.");
   }
   return OkStatus();

@@ -190,8 +190,11 @@ class Tx {
 // Tx::GetAccessKey, with an absent key as nullopt rather than kNotFound.
 StatusOr<std::optional<AccessKeyRecord>> FindAccessKey(Tx& tx, const std::string& access_key_id);
 
-// OK when the key's row, read in `tx`, is enabled and holds what `check` says; kKeyChanged
-// when it does not (or is gone); the read's error otherwise.
+// Whether `row` is enabled and holds what `check` says. No token and an empty one are the
+// same, as in the PostgreSQL reset statement's check.
+bool KeyRowMatches(const AccessKeyRecord& row, const AccessKeyCheck& check);
+// OK when the key's row, read in `tx`, matches `check`; kKeyChanged when it does not (or is
+// gone); the read's error otherwise.
 Status CheckAccessKey(Tx& tx, const AccessKeyCheck& check);
 
 using TxFn = std::function<Status(Tx&)>;

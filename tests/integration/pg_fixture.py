@@ -76,6 +76,17 @@ def skip_unless_available():
         raise unittest.SkipTest("PostgreSQL unavailable: " + reason)
 
 
+def start_server(name, add_cleanup, **options):
+    """For a test's setUp or setUpClass: skips it where PostgreSQL is unusable, else a started
+    PgServer(name, **options) whose cleanup is registered with `add_cleanup` (addCleanup or
+    addClassCleanup) before it starts."""
+    skip_unless_available()
+    server = PgServer(name=name, **options)
+    add_cleanup(server.cleanup)
+    server.start()
+    return server
+
+
 def _run_user():
     """The unprivileged account servers run as when we are root; None when we are not root."""
     if os.geteuid() != 0:

@@ -34,10 +34,7 @@ AFTER_S = 5.0         # load after the promotion
 class PostgresFailoverTest(unittest.TestCase):
 
     def setUp(self):
-        pg_fixture.skip_unless_available()
-        self.primary = pg_fixture.PgServer(name="primary", replication=True)
-        self.addCleanup(self.primary.cleanup)
-        self.primary.start()
+        self.primary = pg_fixture.start_server("primary", self.addCleanup, replication=True)
         self.standby = self.primary.make_standby("standby", synchronous=True)
         self.primary.create_database("chimed")
         url = "postgresql://%s:%s@127.0.0.1:%d,127.0.0.1:%d/chimed?" \

@@ -42,10 +42,7 @@ class PostgresInstancesTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        pg_fixture.skip_unless_available()
-        cls.pg = pg_fixture.PgServer(name="instances")
-        cls.addClassCleanup(cls.pg.cleanup)
-        cls.pg.start()
+        cls.pg = pg_fixture.start_server("instances", cls.addClassCleanup)
 
     def test_two_instances_start_together_and_migrate_once(self):
         url = self.pg.create_database(unique("migrate").replace("-", "_"))

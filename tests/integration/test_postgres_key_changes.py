@@ -15,25 +15,19 @@ import time
 import unittest
 
 import pg_fixture
-from harness import ChimedServer, unique
+from harness import unique
 from test_auth import admin, client_for, create_key
-from test_postgres_instances import MASTER_KEY, NO_THROTTLE
+from test_postgres_instances import start_instances
 
 
 class PostgresKeyChangesTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        pg_fixture.skip_unless_available()
-        cls.pg = pg_fixture.PgServer(name="keys")
-        cls.addClassCleanup(cls.pg.cleanup)
-        cls.pg.start()
+        cls.pg = pg_fixture.start_server("keys", cls.addClassCleanup)
         cls.dbname = unique("keys").replace("-", "_")
-        url = cls.pg.create_database(cls.dbname)
-        cls.server = ChimedServer(name="pg-keys", extra_env=dict(
-            NO_THROTTLE, CHIMED_STORE_URL=url, CHIMED_MASTER_KEY=MASTER_KEY))
+        cls.server, = start_instances(cls.pg.create_database(cls.dbname), 1, "pg-keys")
         cls.addClassCleanup(cls.server.cleanup)
-        cls.server.start()
         root = cls.server.client()
         cls.account = root.create_account(Name=unique("acct"))["Account"]["AccountId"]
         cls.other = root.create_account(Name=unique("other"))["Account"]["AccountId"]

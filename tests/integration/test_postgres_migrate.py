@@ -19,10 +19,7 @@ NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "10
 class MigrateStoreTest(unittest.TestCase):
 
     def setUp(self):
-        pg_fixture.skip_unless_available()
-        self.pg = pg_fixture.PgServer(name="migrate")
-        self.addCleanup(self.pg.cleanup)
-        self.pg.start()
+        self.pg = pg_fixture.start_server("migrate", self.addCleanup)
         self.master_key = secrets.token_hex(32)
 
     def migrate(self, source, dest):

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "common/log.h"
-#include "model/lifecycle.h"
 #include "store/postgres/pg_reset_sql.h"
 #include "store/postgres/pg_row_codec.h"
 
@@ -52,24 +51,7 @@ const std::string& PipelinedResetSql() {
 }
 
 Params PipelinedResetParams(const PipelinedResets& batch, const std::string& token) {
-  std::vector<std::string> user_ids, account_ids, at_ms, request_ids, principals;
-  for (const PinResetJob* job : batch.jobs) {
-    const PinResetAudit& a = job->audit;
-    user_ids.push_back(a.user_id);
-    account_ids.push_back(a.account_id);
-    at_ms.push_back(std::to_string(a.at_ms));
-    request_ids.push_back(a.request_id);
-    principals.push_back(a.principal);
-  }
-  Params p;
-  p.Array(user_ids)
-      .Array(account_ids)
-      .Text(model::ToString(model::RegistrationStatus::kUnregistered))
-      .Array(batch.candidates)
-      .Array(at_ms)
-      .Array(request_ids)
-      .Array(principals);
-  AddKeyCheckParams(p, {batch.jobs.begin(), batch.jobs.end()});
+  Params p = ResetParams(batch.jobs, batch.candidates);
   p.Text(token);
   return p;
 }

@@ -314,6 +314,34 @@ class PgQueuedResetsTest : public PgResetPinTest {
     EXPECT_EQ(stats.commits, 2);  // the holding write's, then the batch's
   }
 
+  // Adds the invited u3 and resets, as one batch with candidates from `random`: u1, u2, u1
+  // again, u9 (missing), u3 (invited, no PIN) and u2 of account b (not its user). u1's first
+  // reset gets `u1_first` and its second `u1_second`; u2's gets `u2`. The outcomes and what is
+  // stored are the same whichever path runs the batch.
+  void ResetTheMixedGroup(chime::testing::ScriptedRandom& random, const std::string& u1_first,
+                          const std::string& u2, const std::string& u1_second) {
+    Sql(url_,
+        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+        "license_type, user_type, registration_status, pin) VALUES "
+        "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
+    auto got = ResetTogether(
+        {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
+    ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+    EXPECT_EQ(got[0]->personal_pin, u1_first);
+    ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+    EXPECT_EQ(got[1]->personal_pin, u2);
+    ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
+    EXPECT_EQ(got[2]->personal_pin, u1_second);
+    EXPECT_EQ(got[3].status().code(), Code::kNotFound);
+    EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
+    EXPECT_EQ(got[5].status().code(), Code::kNotFound);
+    EXPECT_EQ(Pin("u1"), u1_second);
+    EXPECT_EQ(Pin("u2"), u2);
+    EXPECT_EQ(RetiredPins(), "1111122222,2222233333," + u1_first);
+    // Audit rows in the order the resets took effect: u1's first one needed a second candidate.
+    EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  }
+
   // Stores an enabled access key, past the writer (its commits are counted for fault_at_); the
   // check that matches it.
   AccessKeyCheck AddKey(const std::string& id) {
@@ -331,31 +359,12 @@ class PgQueuedResetsTest : public PgResetPinTest {
 };
 
 TEST_F(PgQueuedResetsTest, AGroupOfResetsGivesEachItsOwnOutcomeInOrder) {
-  Sql(url_,
-      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
-      "license_type, user_type, registration_status, pin) VALUES "
-      "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
   // Candidates in the order the group draws them. First statement: u1 (draws u2's PIN: taken),
   // u2, u9 (missing), u3 (invited); then u1 again with a fresh candidate, and u2 in another
   // account; then u1's second reset, which finds the PIN its first one set.
   chime::testing::ScriptedRandom random({2222233333ULL, 5555500001ULL, 5555500003ULL, 5555500004ULL,
                                          5555500005ULL, 5555500006ULL, 5555500007ULL});
-  auto got = ResetTogether(
-      {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
-  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
-  EXPECT_EQ(got[0]->personal_pin, "5555500005");
-  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
-  EXPECT_EQ(got[1]->personal_pin, "5555500001");
-  ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
-  EXPECT_EQ(got[2]->personal_pin, "5555500007");
-  EXPECT_EQ(got[3].status().code(), Code::kNotFound);
-  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(got[5].status().code(), Code::kNotFound);
-  EXPECT_EQ(Pin("u1"), "5555500007");
-  EXPECT_EQ(Pin("u2"), "5555500001");
-  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500005");
-  // Audit rows in the order the resets took effect: u1's first one needed a second candidate.
-  EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  ResetTheMixedGroup(random, "5555500005", "5555500001", "5555500007");
   ExpectOneBatchOf(6);
 }
 
@@ -456,31 +465,13 @@ TEST_F(PgPipelinedResetsTest, ABatchCommitsWithItsStatementAndListsItsResetsInTh
 // draws again for a taken candidate and says why a reset is refused: the outcomes are those
 // of PgQueuedResetsTest.AGroupOfResetsGivesEachItsOwnOutcomeInOrder.
 TEST_F(PgPipelinedResetsTest, WhatTheStatementDidNotDoRunsAgainInTheNextTransaction) {
-  Sql(url_,
-      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
-      "license_type, user_type, registration_status, pin) VALUES "
-      "('u3', 'a', '', '', 'Pro', 'PrivateUser', 'Unregistered', NULL)");
   // The pipelined statement: u1 (draws u2's PIN: taken), u2, u9 (missing), u3 (invited); not
   // u1's second reset, nor u2 of account b (that user id is in it already). Then, in order:
   // u1, u9, u3 and b's u2 in one statement, u1's second reset in the next.
   chime::testing::ScriptedRandom random({2222233333ULL, 5555500001ULL, 5555500002ULL, 5555500003ULL,
                                          5555500004ULL, 5555500005ULL, 5555500006ULL, 5555500007ULL,
                                          5555500008ULL});
-  auto got = ResetTogether(
-      {{"a", "u1"}, {"a", "u2"}, {"a", "u1"}, {"a", "u9"}, {"a", "u3"}, {"b", "u2"}}, random);
-  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
-  EXPECT_EQ(got[0]->personal_pin, "5555500004");
-  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
-  EXPECT_EQ(got[1]->personal_pin, "5555500001");
-  ASSERT_TRUE(got[2].ok()) << got[2].status().ToString();
-  EXPECT_EQ(got[2]->personal_pin, "5555500008");
-  EXPECT_EQ(got[3].status().code(), Code::kNotFound);
-  EXPECT_EQ(got[4].status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(got[5].status().code(), Code::kNotFound);
-  EXPECT_EQ(Pin("u1"), "5555500008");
-  EXPECT_EQ(Pin("u2"), "5555500001");
-  EXPECT_EQ(RetiredPins(), "1111122222,2222233333,5555500004");
-  EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
+  ResetTheMixedGroup(random, "5555500004", "5555500001", "5555500008");
   EXPECT_EQ(MarkedResets(), "{2}");
   auto stats = store_->stats().writer;
   EXPECT_EQ(stats.largest_batch, 6);

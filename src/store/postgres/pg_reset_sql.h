@@ -2,6 +2,7 @@
 // what it checks and why) and the writer's pipelined resets (pg_pipelined_resets.cc).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "store/postgres/pg_connection.h"
@@ -10,7 +11,7 @@
 namespace chime::store::postgres {
 
 // $1 user ids, $2 account ids, $3 the Unregistered spelling, $4 candidates, $5 at_ms,
-// $6 request ids, $7 principals, $8-$11 the access-key checks (AddKeyCheckParams): arrays of
+// $6 request ids, $7 principals, $8-$11 the access-key checks (ResetParams): arrays of
 // one element per reset, except $3. One row per reset unless its user is missing or may not
 // reset, or its key check failed (then none): the user columns as GetUser's, then the reset's
 // position (1-based) in the arrays; the user columns are NULL when the candidate was taken
@@ -64,10 +65,11 @@ inline constexpr char kResetCtes[] =
 inline constexpr char kResetAnswer[] = " SELECT upd.*, old.i FROM old LEFT JOIN upd USING (seq)";
 inline constexpr int kPositionColumn = 15;
 
-// Appends $8-$11 for `jobs`, in order: each job's key id, the SHA-256 of its sealed secret
-// (hex; a digest, so that no key material is a parameter PostgreSQL may log), session token
-// hash ('' for none, as store::CheckAccessKey has it) and policy, or '' for all four when the
-// job has no key check.
-void AddKeyCheckParams(Params& params, const std::vector<const PinResetJob*>& jobs);
+// $1-$11 for `jobs` with `candidates` (one each, in order). The key checks ($8-$11) are each
+// job's key id, the SHA-256 of its sealed secret (hex; a digest, so that no key material is a
+// parameter PostgreSQL may log), session token hash ('' for none, as store::CheckAccessKey has
+// it) and policy, or '' for all four when the job has no key check.
+Params ResetParams(const std::vector<PinResetJob*>& jobs,
+                   const std::vector<std::string>& candidates);
 
 }  // namespace chime::store::postgres

@@ -61,16 +61,36 @@ std::string Sha256(std::string_view data) {
 
 }  // namespace
 
-void AddKeyCheckParams(Params& params, const std::vector<const PinResetJob*>& jobs) {
-  std::vector<std::string> ids, secrets, tokens, policies;
+Params ResetParams(const std::vector<PinResetJob*>& jobs,
+                   const std::vector<std::string>& candidates) {
+  std::vector<std::string> user_ids, account_ids, at_ms, request_ids, principals;
+  std::vector<std::string> key_ids, key_secrets, key_tokens, key_policies;
   for (const PinResetJob* job : jobs) {
+    const PinResetAudit& a = job->audit;
+    user_ids.push_back(a.user_id);
+    account_ids.push_back(a.account_id);
+    at_ms.push_back(std::to_string(a.at_ms));
+    request_ids.push_back(a.request_id);
+    principals.push_back(a.principal);
     const std::optional<AccessKeyCheck>& key = job->key;
-    ids.push_back(key ? key->access_key_id : std::string());
-    secrets.push_back(key ? HexEncode(Sha256(key->encrypted_secret)) : std::string());
-    tokens.push_back(key ? key->session_token_hash.value_or("") : std::string());
-    policies.push_back(key ? key->policy_json : std::string());
+    key_ids.push_back(key ? key->access_key_id : std::string());
+    key_secrets.push_back(key ? HexEncode(Sha256(key->encrypted_secret)) : std::string());
+    key_tokens.push_back(key ? key->session_token_hash.value_or("") : std::string());
+    key_policies.push_back(key ? key->policy_json : std::string());
   }
-  params.Array(ids).Array(secrets).Array(tokens).Array(policies);
+  Params p;
+  p.Array(user_ids)
+      .Array(account_ids)
+      .Text(model::ToString(model::RegistrationStatus::kUnregistered))
+      .Array(candidates)
+      .Array(at_ms)
+      .Array(request_ids)
+      .Array(principals)
+      .Array(key_ids)
+      .Array(key_secrets)
+      .Array(key_tokens)
+      .Array(key_policies);
+  return p;
 }
 
 // One statement of PgTx::ResetPins: the jobs it resets and its parameters.
@@ -120,27 +140,14 @@ PgTx::ResetRound PgTx::NextResetRound(const std::vector<PinResetJob*>& jobs,
       round.jobs.push_back(i);
     }
   }
-  std::vector<std::string> user_ids, account_ids, candidates, at_ms, request_ids, principals;
-  std::vector<const PinResetJob*> round_jobs;
+  std::vector<PinResetJob*> round_jobs;
+  std::vector<std::string> candidates;
   for (size_t i : round.jobs) {
     round_jobs.push_back(jobs[i]);
-    const PinResetAudit& a = jobs[i]->audit;
-    user_ids.push_back(a.user_id);
-    account_ids.push_back(a.account_id);
     candidates.push_back(model::DrawPinCandidate(*jobs[i]->random));
-    at_ms.push_back(std::to_string(a.at_ms));
-    request_ids.push_back(a.request_id);
-    principals.push_back(a.principal);
     ++progress.attempts[i];
   }
-  round.params.Array(user_ids)
-      .Array(account_ids)
-      .Text(model::ToString(model::RegistrationStatus::kUnregistered))
-      .Array(candidates)
-      .Array(at_ms)
-      .Array(request_ids)
-      .Array(principals);
-  AddKeyCheckParams(round.params, round_jobs);
+  round.params = ResetParams(round_jobs, candidates);
   return round;
 }
 
