@@ -133,6 +133,49 @@ DROP INDEX IF EXISTS pin_reset_audit_user;
       {3, "commit markers list the resets they committed", R"sql(
 ALTER TABLE chimed_commit_markers ADD COLUMN resets BIGINT[];
 )sql"},
+      // A PIN is never issued twice: before, that rested on the users_pin index (held PINs),
+      // retired_pins (given-up ones) and, in between, SERIALIZABLE's conflict detection, which
+      // sees only SERIALIZABLE transactions. One key for every PIN ever set holds at any
+      // isolation level, so resets can run READ COMMITTED in several writers
+      // (pg_writer_resets.cc). The users trigger records each PIN a user is given; giving one
+      // that is on record fails with 23505 on issued_pins_pkey, whatever the transaction's
+      // snapshot.
+      // Locks first, so that no write slips in between the copy and the new trigger, and at
+      // once in the mode DROP TRIGGER needs (no upgrade that could deadlock with an older
+      // chimed's transaction). Bounded: a long reader (a pg_dump) fails the migration, and so
+      // chimed's start, after a few seconds, instead of queueing every request behind it.
+      {4, "one record of every PIN ever issued", R"sql(
+SET LOCAL lock_timeout = '5s';
+LOCK TABLE users, retired_pins IN ACCESS EXCLUSIVE MODE;
+CREATE TABLE issued_pins (
+  pin TEXT PRIMARY KEY
+);
+INSERT INTO issued_pins(pin)
+  SELECT pin FROM users WHERE pin IS NOT NULL AND pin <> ''
+  UNION SELECT pin FROM retired_pins;
+DROP TRIGGER users_pin_not_retired ON users;
+DROP FUNCTION chimed_refuse_retired_pin();
+CREATE FUNCTION chimed_record_issued_pin() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.pin IS NOT NULL AND NEW.pin <> ''
+     AND (TG_OP = 'INSERT' OR NEW.pin IS DISTINCT FROM OLD.pin) THEN
+    INSERT INTO issued_pins(pin) VALUES (NEW.pin);
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER users_pin_issued_once BEFORE INSERT OR UPDATE OF pin ON users
+  FOR EACH ROW EXECUTE FUNCTION chimed_record_issued_pin();
+-- A PIN retired that no user held here (a copy's, chimed migrate-store) goes on record too.
+-- Once per statement: a batch of resets retires its users' PINs in one.
+CREATE FUNCTION chimed_record_retired_pins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO issued_pins(pin) SELECT pin FROM retired ON CONFLICT (pin) DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER retired_pins_issued AFTER INSERT ON retired_pins
+  REFERENCING NEW TABLE AS retired FOR EACH STATEMENT
+  EXECUTE FUNCTION chimed_record_retired_pins();
+)sql"},
   };
   return kMigrations;
 }
@@ -170,7 +213,7 @@ Status Apply(PgConnection& conn, const Migration& m) {
   return OkStatus();
 }
 
-Status MigrateLocked(PgConnection& conn) {
+Status MigrateLocked(PgConnection& conn, int version) {
   ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
   if (current > LatestSchemaVersion()) {
     LOG_ERROR("database schema version " << current << " is newer than this chimed knows ("
@@ -180,7 +223,7 @@ Status MigrateLocked(PgConnection& conn) {
                     std::to_string(LatestSchemaVersion()) + "); upgrade chimed.");
   }
   for (const Migration& m : AllMigrations()) {
-    if (m.version > current) RETURN_IF_ERROR(Apply(conn, m));
+    if (m.version > current && m.version <= version) RETURN_IF_ERROR(Apply(conn, m));
   }
   return OkStatus();
 }
@@ -189,10 +232,10 @@ Status MigrateLocked(PgConnection& conn) {
 
 int LatestSchemaVersion() { return AllMigrations().back().version; }
 
-Status ApplyMigrations(PgConnection& conn) {
+Status ApplyMigrations(PgConnection& conn, int version) {
   // Waits while another instance migrates; released at unlock or when the session ends.
   RETURN_IF_ERROR(conn.Exec(kMigrationLock, "migrations.lock"));
-  Status s = MigrateLocked(conn);
+  Status s = MigrateLocked(conn, version);
   (void)conn.Exec(kMigrationUnlock, "migrations.unlock");
   return s;
 }

@@ -354,6 +354,51 @@ TEST_F(PgStoreTest, ManyInstancesStartingTogetherMigrateOnce) {
             std::to_string(LatestSchemaVersion()));
 }
 
+// Migration 4 on a database an older chimed left: every PIN held or retired goes on the record
+// of issued PINs, so that none of them is issued again, and the record grows with every PIN
+// given from then on.
+TEST_F(PgStoreTest, EveryPinHeldOrRetiredBeforeTheRecordOfIssuedPinsIsOnIt) {
+  ConnectSettings settings;
+  settings.url = url_;
+  auto conn = PgConnection::Connect(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE(ApplyMigrations(**conn, 3).ok());
+  AddAccountA(url_);
+  AddUsersOfA(url_, "('u1', 'Registered', '1111122222'), ('u2', 'Unregistered', NULL)");
+  Sql(url_, "INSERT INTO retired_pins(pin, retired_ms) VALUES ('3333344444', 1)");
+  auto store = Open();  // migrates to the latest version
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM issued_pins"),
+            "1111122222,3333344444");
+  for (const char* pin : {"1111122222", "3333344444"}) {
+    bool taken = false;
+    Status read = store->Read([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(taken, tx.PinTaken(pin));
+      return OkStatus();
+    });
+    ASSERT_TRUE(read.ok()) << read.ToString();
+    EXPECT_TRUE(taken) << pin;
+  }
+  // A PIN given now goes on the record, and stays there once given up even unretired; setting
+  // a user's PIN to the one it holds is no issue.
+  Sql(url_, "UPDATE users SET pin = '5555566666' WHERE user_id = 'u2'");
+  Sql(url_, "UPDATE users SET pin = '5555577777' WHERE user_id = 'u2'");
+  Sql(url_, "UPDATE users SET pin = pin, display_name = 'x' WHERE user_id = 'u1'");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM issued_pins"), "4");
+  // None of the PINs on record may be given to a user, whoever writes: the record refuses it.
+  PGconn* raw = PQconnectdb(url_.c_str());
+  ASSERT_EQ(PQstatus(raw), CONNECTION_OK) << PQerrorMessage(raw);
+  for (const char* pin : {"1111122222", "3333344444", "5555566666"}) {
+    PGresult* res = PQexec(
+        raw, ("UPDATE users SET pin = '" + std::string(pin) + "' WHERE user_id = 'u2'").c_str());
+    EXPECT_STREQ(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505") << pin;
+    const char* constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    EXPECT_STREQ(constraint != nullptr ? constraint : "", "issued_pins_pkey") << pin;
+    PQclear(res);
+  }
+  PQfinish(raw);
+}
+
 TEST_F(PgStoreTest, NoReachableServerIsUnavailableAndNamesNoHostOrPassword) {
   PgStoreOptions options;
   options.connect_timeout_s = 1;
@@ -369,10 +414,7 @@ TEST_F(PgStoreTest, RetiredPinIsRefusedByTheDatabaseItself) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   Sql(url_, "INSERT INTO retired_pins(pin, retired_ms) VALUES ('4444444441', 1)");
-  Sql(url_,
-      "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
-      "default_license, supported_licenses, status, signin_delegate_groups) "
-      "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
+  AddAccountA(url_);
   PGconn* conn = PQconnectdb(url_.c_str());
   PGresult* res = PQexec(conn,
                          "INSERT INTO users(user_id, account_id, primary_provisioned_number, "

@@ -27,6 +27,24 @@ inline std::string Sql(const std::string& url, const std::string& sql) {
   return out;
 }
 
+// Account 'a', written past the store (as an operator's SQL or an older chimed would).
+inline void AddAccountA(const std::string& url) {
+  Sql(url,
+      "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
+      "default_license, supported_licenses, status, signin_delegate_groups) "
+      "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
+}
+
+// Users of account 'a', written past the store: `rows` as "('u1', 'Registered', '1111122222')",
+// comma-separated (registration status, then the PIN or NULL).
+inline void AddUsersOfA(const std::string& url, const std::string& rows) {
+  Sql(url,
+      "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
+      "license_type, user_type, registration_status, pin) "
+      "SELECT v.user_id, 'a', '', '', 'Pro', 'PrivateUser', v.status, v.pin FROM (VALUES " +
+          rows + ") AS v(user_id, status, pin)");
+}
+
 class PgStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

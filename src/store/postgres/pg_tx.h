@@ -1,7 +1,7 @@
 // The Tx of the PostgreSQL store: every Tx operation as SQL on one connection. Like SqliteTx it
 // neither begins nor ends transactions (PgStore and PgWriter do), checks uniqueness with a
 // query first so that clients get a specific message, and leaves the unique indexes (and the
-// retired-PIN trigger) as the last line of defence.
+// record of issued PINs, which the users trigger writes) as the last line of defence.
 //
 // One difference from SQLite: after any failed statement PostgreSQL refuses further statements
 // until the transaction (or savepoint) is rolled back. So the first failure is remembered in

@@ -9,9 +9,9 @@ namespace chime::store::postgres {
 StatusOr<bool> PgTx::PinTaken(const std::string& pin) {
   Params p;
   p.Text(pin);
-  ASSIGN_OR_RETURN(PgResult r, Run("SELECT EXISTS(SELECT 1 FROM users WHERE pin = $1) "
-                                   "OR EXISTS(SELECT 1 FROM retired_pins WHERE pin = $1)",
-                                   p, "pins.taken"));
+  // Held or retired: every PIN ever issued is on record (migration 4).
+  ASSIGN_OR_RETURN(PgResult r,
+                   Run("SELECT EXISTS(SELECT 1 FROM issued_pins WHERE pin = $1)", p, "pins.taken"));
   return r.rows() > 0 && r.Bool(0, 0);
 }
 

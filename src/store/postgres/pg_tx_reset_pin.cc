@@ -4,22 +4,23 @@
 //
 // Each statement takes one candidate PIN per reset. For each reset it locks the user row (of
 // that account, registered, holding a PIN), takes the candidate only if it is not the previous
-// PIN and neither a user's PIN nor retired *in this transaction's snapshot*, sets only the pin
+// PIN and was never issued *in this statement's snapshot* (issued_pins), sets only the pin
 // column, retires the previous PIN and writes the audit row. A reset whose candidate was taken
 // writes nothing and runs again in the next statement with another candidate, exactly like
 // model::AllocatePin over PinTaken. A user named twice is reset twice, in order: its later
 // reset runs in a later statement and finds the PIN the earlier one set as the previous one.
 //
-// Why the snapshot check and not only the unique index and the retired-PIN trigger: under
-// SERIALIZABLE, a concurrent reset (another writer, another chimed) may be retiring PIN X right
-// now. Its new row version no longer holds X, so once it commits the unique index lets X
-// through, and the trigger reads retired_pins in our older snapshot, where X is not retired yet.
-// Only the snapshot read sees X as the other user's PIN. What the snapshot cannot see, a fresh
-// candidate claimed by a concurrent transaction, the unique index (or the trigger) refuses with
-// 23505, or SSI with 40001. The statement failed and the transaction is aborted, so that 23505
-// is turned into a serialization failure: the writer runs the whole transaction again in a new
-// snapshot, which sees the claimed PIN (pg_writer.h). Two resets of one statement that drew the
-// same candidate end the same way.
+// What decides is the record of issued PINs (issued_pins, migration 4): the users trigger puts
+// every PIN a user is given on it, and its key refuses a PIN already there, committed or being
+// committed, whatever the snapshot or isolation level. So a PIN being retired right now by a
+// concurrent reset (another writer, another chimed), which the unique index on users.pin lets
+// through once that reset commits, is refused all the same. The snapshot check only keeps the
+// usual case, a candidate already issued, from failing the statement. A candidate the snapshot
+// cannot see, claimed by a concurrent transaction, fails it with 23505 (or SSI with 40001, in a
+// SERIALIZABLE batch). The transaction is then aborted, so that 23505 is turned into a
+// serialization failure: the writer runs the whole transaction again, whose new snapshot sees
+// the claimed PIN (pg_writer.h). Two resets of one statement that drew the same candidate end
+// the same way.
 #include <openssl/sha.h>
 
 #include <string>
