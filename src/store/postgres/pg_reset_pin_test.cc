@@ -9,7 +9,9 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -37,15 +39,8 @@ class PgResetPinTest : public PgStoreTest {
     if (IsSkipped()) return;
     store_ = Open();
     ASSERT_NE(store_, nullptr);
-    Sql(url_,
-        "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
-        "default_license, supported_licenses, status, signin_delegate_groups) "
-        "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
-    Sql(url_,
-        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
-        "license_type, user_type, registration_status, pin) VALUES "
-        "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222'), "
-        "('u2', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '2222233333')");
+    AddAccountA(url_);
+    AddUsersOfA(url_, "('u1', 'Registered', '1111122222'), ('u2', 'Registered', '2222233333')");
     for (PGconn** conn : {&other_, &third_}) {
       *conn = PQconnectdb(url_.c_str());
       ASSERT_EQ(PQstatus(*conn), CONNECTION_OK);
@@ -173,9 +168,8 @@ TEST_P(PgResetRaceTest, CandidateClaimedByAConcurrentTransactionIsRetriedWithAno
 
 TEST_P(PgResetRaceTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
   // The other session resets u2 away from 2222233333 and retires it, uncommitted. Once it
-  // commits, the unique index no longer holds 2222233333, and under SERIALIZABLE the
-  // retired-PIN trigger reads the reset's older snapshot; only the snapshot read of users
-  // sees the PIN as taken.
+  // commits, the unique index no longer holds 2222233333, and the retired_pins row is not in
+  // the reset's snapshot; the record of issued PINs has held it since u2 got it.
   Other("BEGIN");
   Other("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");
   Other("INSERT INTO retired_pins(pin, retired_ms) VALUES ('2222233333', 1)");
@@ -189,11 +183,10 @@ TEST_P(PgResetRaceTest, PinBeingRetiredByAConcurrentTransactionIsNeverIssued) {
 }
 
 // A PIN handed out after the reset's snapshot and retired while the reset waits, by
-// SERIALIZABLE transactions as chimed's writers are. The reset's snapshot sees the PIN free,
-// and the retired-PIN trigger reads that snapshot too; what keeps the reset from issuing it
-// is the unique index (the PIN is held when the reset writes) and SSI (which aborts one of the
-// transactions whose reads the others' writes invalidate). Whichever loses, no PIN may end
-// up both retired and held, nor held twice.
+// SERIALIZABLE transactions as chimed's ordinary write batches are. The reset's snapshot sees
+// the PIN free; what keeps the reset from issuing it is the record of issued PINs, and SSI may
+// abort one of the transactions whose reads the others' writes invalidate. Whichever loses, no
+// PIN may end up both retired and held, nor held twice.
 TEST_P(PgResetRaceTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
   Third("SET default_transaction_isolation = 'serializable'");
   Other("BEGIN");
@@ -217,8 +210,30 @@ TEST_P(PgResetRaceTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
       Sql(url_, "SELECT count(*) FROM retired_pins WHERE pin = '7777700001'") == "1" ? "0" : "1");
 }
 
+// The same, by READ COMMITTED transactions (as pipelined batches of resets are, and as any
+// other client of the database may be), both committed before the reset goes on. SSI does not
+// see them: the PIN is neither held nor retired in the reset's snapshot, no longer held when it
+// writes, and only the record of issued PINs refuses it.
+TEST_P(PgResetRaceTest, PinHandedOutAndRetiredByReadCommittedTransactionsIsNeverIssued) {
+  Other("BEGIN");
+  Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");  // the reset waits for u1
+  auto reset = StartReset({7777700001ULL, 5555566666ULL, 5555577777ULL}, queued());
+  WaitUntilBlockedBy(other_);
+  Third("UPDATE users SET pin = '7777700001' WHERE user_id = 'u2'");  // handed out
+  Third("UPDATE users SET pin = '9999911110' WHERE user_id = 'u2'");  // ... and given up
+  Third("INSERT INTO retired_pins(pin, retired_ms) VALUES ('7777700001', 1)");
+  Other("COMMIT");  // the reset goes on
+  StatusOr<model::User> got = reset.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->personal_pin, "5555566666");
+  EXPECT_EQ(Pin("u1"), "5555566666");
+  EXPECT_EQ(Pin("u2"), "9999911110");
+  EXPECT_EQ(RetiredPins(), "1111122222,7777700001");
+  EXPECT_GE(store_->stats().writer.retries, 1);  // 7777700001 was tried and refused (23505)
+}
+
 // A concurrent reset of the same user, uncommitted: the reset waits for its row lock, then
-// runs again and retires the PIN that reset set, not the one it read before.
+// retires the PIN that reset set, not the one it read before.
 TEST_P(PgResetRaceTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
   Other("BEGIN");
   Other("UPDATE users SET pin = '8888800001' WHERE user_id = 'u1'");
@@ -228,11 +243,54 @@ TEST_P(PgResetRaceTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
   Other("COMMIT");
   StatusOr<model::User> got = reset.get();
   ASSERT_TRUE(got.ok()) << got.status().ToString();
-  // The reset was aborted (40001) and ran again: a write function with a fresh script, a
-  // queued reset with the script's next candidate.
-  EXPECT_EQ(got->personal_pin, queued() ? "5555577777" : "5555566666");
+  // SERIALIZABLE (a write function, a queued reset whose COMMIT waits for its answer): the
+  // reset was aborted (40001) and ran again, a write function with a fresh script, a queued
+  // reset with the script's next candidate. READ COMMITTED (pipelined): the statement went on
+  // with the row as the other transaction left it.
+  EXPECT_EQ(got->personal_pin, GetParam() == ResetPath::kQueued ? "5555577777" : "5555566666");
   EXPECT_EQ(Pin("u1"), got->personal_pin);
   EXPECT_EQ(RetiredPins(), "1111122222,8888800001");
+}
+
+// Two writers (the server's default), each committing its own READ COMMITTED batches of
+// resets, on the same two users, with candidates that collide across them: each reset's first
+// candidate is also the next reset's, which the other writer is likely running at the same
+// moment. Every reset answers with a PIN of its own, each user holds one its resets answered,
+// and every reset retired one PIN and wrote one audit row.
+TEST_F(PgResetPinTest, TwoWritersResettingTheSameUsersNeverIssueAPinTwice) {
+  PgStoreOptions options;
+  options.writer.threads = 2;
+  store_->Close();
+  store_ = Open(options);
+  ASSERT_NE(store_, nullptr);
+  constexpr int kResets = 200;
+  std::vector<std::unique_ptr<chime::testing::ScriptedRandom>> randoms;
+  std::vector<std::future<StatusOr<model::User>>> pending;
+  for (int k = 0; k < kResets; ++k) {
+    const uint64_t shared = 7000000000ULL + static_cast<uint64_t>(k / 2);
+    randoms.push_back(std::make_unique<chime::testing::ScriptedRandom>(std::deque<uint64_t>{
+        shared, 8000000000ULL + 3 * k, 8000000001ULL + 3 * k, 8000000002ULL + 3 * k}));
+    auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
+    pending.push_back(promise->get_future());
+    store_->ResetPin(PinResetAudit{"r" + std::to_string(k), "p", "a", k % 2 == 0 ? "u1" : "u2", 7},
+                     std::nullopt, *randoms.back(),
+                     [promise](StatusOr<model::User> got) { promise->set_value(std::move(got)); });
+  }
+  std::set<std::string> pins;
+  std::map<std::string, std::set<std::string>> answered;  // user -> PINs its resets answered
+  for (auto& f : pending) {
+    StatusOr<model::User> got = f.get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_TRUE(pins.insert(got->personal_pin).second) << got->personal_pin << " answered twice";
+    answered[got->user_id].insert(got->personal_pin);
+  }
+  for (const char* user : {"u1", "u2"}) {
+    EXPECT_EQ(answered[user].count(Pin(user)), 1u) << user << " holds " << Pin(user);
+  }
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), std::to_string(kResets));
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), std::to_string(kResets));
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r USING (pin)"), "0");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM issued_pins"), std::to_string(kResets + 2));
 }
 
 // Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
@@ -621,14 +679,8 @@ TEST_F(PgStoreTest, APipelinedBatchThatDidNotCommitRunsAgain) {
     url_ = *url;
     auto store = OpenWithFault(fault);
     ASSERT_NE(store, nullptr);
-    Sql(url_,
-        "INSERT INTO accounts(account_id, aws_account_id, name, account_type, created_ms, "
-        "default_license, supported_licenses, status, signin_delegate_groups) "
-        "VALUES ('a', '1', 'n', 'Team', 0, 'Pro', '[]', 'Active', '[]')");
-    Sql(url_,
-        "INSERT INTO users(user_id, account_id, primary_provisioned_number, display_name, "
-        "license_type, user_type, registration_status, pin) VALUES "
-        "('u1', 'a', '', '', 'Pro', 'PrivateUser', 'Registered', '1111122222')");
+    AddAccountA(url_);
+    AddUsersOfA(url_, "('u1', 'Registered', '1111122222')");
     chime::testing::ScriptedRandom random({5555500001ULL, 5555500002ULL});
     std::promise<StatusOr<model::User>> promise;
     store->ResetPin(PinResetAudit{"r", "p", "a", "u1", 7}, std::nullopt, random,

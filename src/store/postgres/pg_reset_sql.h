@@ -19,6 +19,9 @@ namespace chime::store::postgres {
 // A reset with a key check (PinResetJob::key) runs only while that key is enabled and its row
 // holds what the check says, read in this transaction: so an access key served from the gate's
 // cache is checked at no cost of its own, and a reset it no longer authorizes writes nothing.
+// Pipelined batches run READ COMMITTED: the key is read in the statement's snapshot, so a key
+// changed while the statement waits for a user's row lock is a change concurrent with the
+// reset, which the reset may precede; a request that starts after it is refused.
 // `(account_id || '')`: the account is checked on the row the user_id index finds, never used
 // to choose an index. Planned without statistics (a fresh or just-loaded table), the generic
 // plan of this prepared statement otherwise walked every user of the account.
@@ -45,8 +48,7 @@ inline constexpr char kResetCtes[] =
     " pick AS ("
     "  SELECT old.* FROM old"
     "  WHERE old.old_pin <> old.pin"
-    "    AND NOT EXISTS (SELECT 1 FROM users WHERE pin = old.pin)"
-    "    AND NOT EXISTS (SELECT 1 FROM retired_pins WHERE pin = old.pin)),"
+    "    AND NOT EXISTS (SELECT 1 FROM issued_pins WHERE pin = old.pin)),"
     " upd AS ("
     "  UPDATE users u SET pin = pick.pin FROM pick WHERE u.seq = pick.seq"
     "  RETURNING u.seq, u.user_id, u.account_id, u.primary_email, u.primary_provisioned_number,"

@@ -3,7 +3,8 @@
 // target_session_attrs=read-write). Reads run on the callers' threads in REPEATABLE READ
 // snapshots from a bounded connection pool (an access key's read in one statement without a
 // transaction); writes are group-committed in SERIALIZABLE transactions by writer threads
-// (pg_writer.h; the PIN resets of a batch in one statement), retried on
+// (pg_writer.h; the PIN resets of a batch in one statement, READ COMMITTED when they are the
+// whole batch), retried on
 // serialization failures and lost connections, with interrupted COMMITs resolved before anyone
 // is answered.
 //

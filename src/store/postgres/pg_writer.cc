@@ -41,13 +41,17 @@ void Backoff(int attempt) {
 
 constexpr auto kSweepEvery = std::chrono::minutes(10);
 
-// A writer connection lives as long as chimed, and its prepared statements (and the retired-PIN
-// trigger's query) keep the generic plan made at their first runs. Made while a table was still
+// A writer connection lives as long as chimed, and its prepared statements (and its triggers'
+// queries) keep the generic plan made at their first runs. Made while a table was still
 // tiny (a new or just-loaded database), that plan could be a sequential scan, repeated on every
 // reset while the table grows: the bench saw one writer backend at a full core. Every statement
 // the writer runs is a keyed lookup, so seq scans are priced out for its session.
+// And generic plans always: left to choose, PostgreSQL planned the reset statement afresh on
+// every run once batches were of one or two resets (several writers, few clients), 0.8 ms of
+// planning per statement, more than its execution (bench/RESULTS-postgres.md).
 Status PrepareWriterSession(PgConnection& conn) {
-  return conn.Exec("SET enable_seqscan = off", "writer.session");
+  return conn.Exec("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan",
+                   "writer.session");
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 // resolution.
 //
 // Group commit, as in the SQLite writer: a writer thread drains the queue and runs every queued
-// function in one SERIALIZABLE transaction, each inside its own savepoint (a lone function needs
-// none), and commits once, so a burst of N writes costs one commit and one WAL flush. SERIALIZABLE
+// function in one SERIALIZABLE transaction (a batch of resets only: READ COMMITTED, below),
+// each inside its own savepoint (a lone function needs none), and commits once, so a burst of N
+// writes costs one commit and one WAL flush. SERIALIZABLE
 // makes a write function behave exactly as under SQLite's single writer even with several chimed
 // instances on one database; the price is that PostgreSQL may abort a transaction with 40001
 // (serialization failure) or 40P01 (deadlock). Such a batch is retried, and after a failed
@@ -17,7 +18,10 @@
 // statement (PgTx::ResetPins). A batch of resets only goes further (pg_writer_resets.cc): its
 // BEGIN, its statement and COMMIT travel in one pipeline, one round trip for b resets; what
 // that statement could not do (a taken PIN, a refused reset, a user's second reset) runs in
-// the next transaction.
+// the next transaction. Such a batch runs READ COMMITTED: its one statement locks the users it
+// resets, and the database refuses a PIN issued before at any isolation level (issued_pins),
+// so several writers' batches of resets do not abort each other as SERIALIZABLE ones do on a
+// small table's index pages.
 //
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
