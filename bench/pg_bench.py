@@ -13,8 +13,11 @@ port, fsync and synchronous_commit on) holds two databases:
 - `pgb`: a copy of that database (CREATE DATABASE ... TEMPLATE chimed), so pgbench updates
   chimed's own users table with its indexes and trigger: `pgbench -c8 -j1 -M prepared` running
   `UPDATE users SET pin = ... WHERE user_id = ...` for a random one of the same 1,000 users.
+- `pgbrst` and `pgbare`: two more copies, for two references beside the target's yardstick: a
+  reset's writes as one statement (`pgbench-reset`), and the UPDATE without the trigger that
+  records every PIN issued (`pgbench-bare`).
 
-Rounds alternate the two (ABBA order), the ratio chimed/pgbench is taken per round, and the
+Rounds alternate the kinds (ABCD, then DCBA), the ratio chimed/pgbench is taken per round, and the
 report gives its median with min and max. Before each run no foreign `wrk` (another harness)
 may be running; the run waits (bounded) if one is, and a run during which one appeared is
 flagged. CPU time of chimed, of all PostgreSQL processes and of the client is measured per
@@ -46,7 +49,7 @@ import report  # noqa: E402
 import signing  # noqa: E402
 
 CONNECTIONS = 8
-KINDS = ("chimed", "pgbench", "pgbench-reset")
+KINDS = ("chimed", "pgbench", "pgbench-reset", "pgbench-bare")
 ID_PREFIX = "00000000-0000-4000-8000-"  # seeded user i has user id ID_PREFIX + 12-digit i
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -245,19 +248,21 @@ SELECT '{prefix}' || lpad(i::text, 12, '0'), account_id, 'bench-' || i || '@exam
 FROM users t, generate_series(1, {n}) AS i WHERE t.user_id = '{template}'
 """
 
-# pgbench: user :id's new PIN lies in its own block of a million (:id * 10^6 + r), so two users
-# never collide on the unique PIN index; seeded PINs lie in the same blocks.
+# pgbench: new PINs are unique by construction (user, client, per-client counter n; each run
+# starts n in a fresh range), since chimed's table refuses a PIN it issued before (its trigger
+# records every PIN, migration 4); the seeded PINs lie outside every client's block.
 PGBENCH_SCRIPT = """\
 \\set id random(1, {n})
-\\set p :id * 1000000 + random(0, 999999)
+\\set n :n + 1
+\\set p :id * 10000000 + :client_id * 1000000 + :n
 UPDATE users SET pin = lpad(:p::text, 10, '0') WHERE user_id = '{prefix}' || lpad(:id::text, 12, '0');
 """
 
 
 # The writes of a whole reset as one statement (an upper bound for chimed: what PostgreSQL itself
 # needs for a reset's writes with a single round trip): lock the user, retire the old PIN, audit,
-# set the new PIN. New PINs are unique by construction (user, client, per-client counter n; each
-# run starts n in a fresh range), so no PIN is ever reused or retired twice.
+# set the new PIN. New PINs are unique as the UPDATE's are, so no PIN is ever reused or retired
+# twice.
 PGBENCH_RESET_SCRIPT = """\
 \\set id random(1, {n})
 \\set n :n + 1
@@ -276,16 +281,22 @@ def seed(pg, account, template, users):
     count = int(psql(pg, f"SELECT count(*) FROM users WHERE account_id = '{account}'", "chimed"))
     if count != users:
         raise RuntimeError(f"seeded {count} users, wanted {users}")
-    # The copy pgbench works on: same schema, indexes, trigger and rows. The template's random
-    # PIN moves out of the pgbench blocks.
+    # The copy pgbench works on: same schema, indexes, trigger and rows. The PINs move out of
+    # the blocks pgbench's clients draw from (client ids 0-7; the template's into no block).
     psql(pg, "CREATE DATABASE pgb TEMPLATE chimed", "postgres")
     psql(pg, f"UPDATE users SET pin = '9999999998' WHERE user_id = '{template}'", "pgb")
-    psql(pg, "ANALYZE", "pgb")
-    # pgbrst: another copy for the reset-shaped script, PINs moved into its own scheme.
-    psql(pg, "CREATE DATABASE pgbrst TEMPLATE pgb", "postgres")
     psql(pg, "UPDATE users SET pin = lpad((right(user_id, 12)::bigint * 10000000 + 9999999)::text,"
-             f" 10, '0') WHERE user_id LIKE '{ID_PREFIX}%'", "pgbrst")
+             f" 10, '0') WHERE user_id LIKE '{ID_PREFIX}%'", "pgb")
+    psql(pg, "ANALYZE", "pgb")
+    # pgbrst: another copy for the reset-shaped script.
+    psql(pg, "CREATE DATABASE pgbrst TEMPLATE pgb", "postgres")
     psql(pg, "ANALYZE", "pgbrst")
+    # pgbare: the UPDATE without chimed's PIN bookkeeping (the trigger that records every PIN
+    # issued): what a bare single-row UPDATE of the same table costs.
+    psql(pg, "CREATE DATABASE pgbare TEMPLATE pgb", "postgres")
+    psql(pg, "DROP TRIGGER IF EXISTS users_pin_issued_once ON users; "  # schema 4 on
+             "DROP TRIGGER IF EXISTS users_pin_not_retired ON users", "pgbare")  # before it
+    psql(pg, "ANALYZE", "pgbare")
     for db in ("chimed", "pgb"):
         psql(pg, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", db)
     return [ID_PREFIX + f"{i:012d}" for i in range(1, users)]
@@ -481,8 +492,9 @@ def write_report(path, res):
                "requests for the distinct users, re-signed before every round")
     out.append(f"- pgbench: `pgbench -n -c8 -j1 -M prepared -T{res['seconds']}` on `pgb`, a "
                "copy of chimed's database (CREATE DATABASE … TEMPLATE), i.e. chimed's own "
-               "`users` table with its indexes and its retired-PIN trigger; one autocommit "
-               "statement per transaction:\n\n  ```\n" +
+               "`users` table with its indexes and its trigger that records every PIN issued "
+               "(one row in `issued_pins` per UPDATE, as for every PIN chimed gives); one "
+               "autocommit statement per transaction:\n\n  ```\n" +
                "\n".join("  " + l for l in res["pgbench_script"].splitlines()) + "\n  ```")
     out.append("- for reference, `pgbench-reset` (not the target's yardstick): the writes of a "
                "whole reset as one statement per transaction, on another copy (`pgbrst`): lock "
@@ -496,8 +508,10 @@ def write_report(path, res):
         out.append(f"  (checked afterwards in `pgbrst`: {rc['retired']:,} retired PINs and "
                    f"{rc['audit']:,} audit rows for {rc['transactions']:,} logged transactions "
                    f"of the measured rounds, plus the warm-up's)")
-    out.append(f"- {len(ch)} rounds of {res['seconds']} s, the three alternating (ABC, then "
-               "CBA), ratios taken per round\n")
+    out.append("- `pgbench-bare`: the same UPDATE on a copy without that trigger (`pgbare`), "
+               "i.e. without chimed's PIN bookkeeping; chimed's ratio to it is the stricter one")
+    out.append(f"- {len(ch)} rounds of {res['seconds']} s, the four alternating (ABCD, then "
+               "DCBA), ratios taken per round\n")
     out.append("| c8, single-row durable write | req/s (median) | chimed/pgbench median "
                "(min–max) | p50 / p99 (worst round) / max ms | errors | CPU µs per request: "
                "server / PostgreSQL / client |")
@@ -509,15 +523,23 @@ def write_report(path, res):
                f"**{med:.3f}** ({lo:.3f}–{hi:.3f}) | {lat(ch)} | {sum(r['errors'] for r in ch)} | "
                f"{cpu(ch, 'server'):,.0f} / {cpu(ch, 'postgres'):,.0f} / "
                f"{cpu(ch, 'client'):,.0f} |")
+    def reference_row(label, rs, stress=""):
+        # A reference beside the yardstick: its rate, its ratio to pgbench, chimed's to it.
+        if not rs:
+            return
+        of_pb = [a["req_per_s"] / b["req_per_s"] for a, b in zip(rs, pb)]
+        chimed_of = [a["req_per_s"] / b["req_per_s"] for a, b in zip(ch, rs)]
+        out.append(f"| {label} | {_med([r['req_per_s'] for r in rs]):,.0f} | "
+                   f"{_med(of_pb):.3f} ({min(of_pb):.3f}–{max(of_pb):.3f}) of pgbench; chimed "
+                   f"is {stress}{_med(chimed_of):.3f}{stress} ({min(chimed_of):.3f}–"
+                   f"{max(chimed_of):.3f}) of this | {lat(rs)} | "
+                   f"{sum(r['errors'] for r in rs)} | – / {cpu(rs, 'postgres'):,.0f} / "
+                   f"{cpu(rs, 'client'):,.0f} |")
+
     pr = res["pgbench-reset"]
-    if pr:
-        rr = [a["req_per_s"] / b["req_per_s"] for a, b in zip(pr, pb)]
-        cr = [a["req_per_s"] / b["req_per_s"] for a, b in zip(ch, pr)]
-        out.append(f"| pgbench-reset (reference) | {_med([r['req_per_s'] for r in pr]):,.0f} | "
-                   f"{_med(rr):.3f} ({min(rr):.3f}–{max(rr):.3f}) of pgbench; chimed is "
-                   f"{_med(cr):.3f} ({min(cr):.3f}–{max(cr):.3f}) of this | {lat(pr)} | "
-                   f"{sum(r['errors'] for r in pr)} | – / {cpu(pr, 'postgres'):,.0f} / "
-                   f"{cpu(pr, 'client'):,.0f} |")
+    pbare = res.get("pgbench-bare") or []
+    reference_row("pgbench-reset (reference)", pr)
+    reference_row("pgbench-bare (the UPDATE without the trigger)", pbare, stress="**")
     out.append("")
     out.append(f"- whole-machine CPU busy during the runs (median, /proc/stat): pgbench "
                f"{_med([r['machine_busy'] for r in pb]) * 100:.0f} %, chimed "
@@ -533,6 +555,8 @@ def write_report(path, res):
         f"{i + 1}: chimed {a['req_per_s']:,.0f}{star(a)} / pgbench "
         f"{b['req_per_s']:,.0f}{star(b)} = {a['req_per_s'] / b['req_per_s']:.3f}"
         + (f" (pgbench-reset {pr[i]['req_per_s']:,.0f}{star(pr[i])})" if i < len(pr) else "")
+        + (f" (pgbench-bare {pbare[i]['req_per_s']:,.0f}{star(pbare[i])})"
+           if i < len(pbare) else "")
         for i, (a, b) in enumerate(zip(ch, pb))))
     out.append("")
     target = med >= 0.8
@@ -551,7 +575,8 @@ def write_report(path, res):
     def calls(pattern):
         return sum(s["calls"] for s in sp["statements"] if re.search(pattern, s["query"])) / n
 
-    writer_tx = calls(r"^BEGIN ISOLATION LEVEL SERIALIZABLE")
+    # Writer transactions: SERIALIZABLE batches, READ COMMITTED batches of resets only.
+    writer_tx = calls(r"^BEGIN ISOLATION LEVEL (SERIALIZABLE|READ COMMITTED)")
     # A batch of resets only is one statement that writes the commit marker itself, sent in one
     # pipeline with its BEGIN and COMMIT (src/store/postgres/pg_writer_resets.cc).
     pipelined = r"^\(pipelined, writes its marker\)"
@@ -604,7 +629,9 @@ def write_report(path, res):
                f"{w['pgbench']['per_req_bytes']:,.0f} bytes and "
                f"{w['pgbench']['per_req_syncs']:.3f} syncs per UPDATE; pgbench-reset "
                f"{w['pgbench-reset']['per_req_bytes']:,.0f} bytes and "
-               f"{w['pgbench-reset']['per_req_syncs']:.3f} syncs per reset")
+               f"{w['pgbench-reset']['per_req_syncs']:.3f} syncs per reset; pgbench-bare "
+               f"{w['pgbench-bare']['per_req_bytes']:,.0f} bytes and "
+               f"{w['pgbench-bare']['per_req_syncs']:.3f} syncs per UPDATE")
     out.append("")
     out.append("| calls per reset | exec µs per reset | statement |")
     out.append("|---|---|---|")
@@ -674,12 +701,14 @@ def main():
     reset_text = PGBENCH_RESET_SCRIPT.format(n=args.users - 1, prefix=ID_PREFIX)
     with open(reset_script, "w") as f:
         f.write(reset_text)
+    if args.users > 1000:  # :id * 10^7 must fit the 10 digits of a PIN
+        sys.exit("pg_bench: at most 1,000 users (the pgbench scripts' PIN scheme)")
     if args.rounds > 8:
-        sys.exit("pg_bench: at most 8 rounds (the reset-shaped pgbench's PIN scheme)")
+        sys.exit("pg_bench: at most 8 rounds (the pgbench scripts' PIN scheme)")
 
     res = {"machine": describe_machine(args.work), "load_start": os.getloadavg(),
            "users": args.users, "seconds": args.seconds, "quick": args.quick,
-           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [],
+           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [], "pgbench-bare": [],
            "flags": procs.Chimed.unthrottled_flags(binary), "chimed": [], "pgbench": [],
            "pg_writers": pg_writers(binary, args.pg_writers),
            "loads": [], "waited_rounds": 0, "longest_wait_s": 0.0, "overlapped": 0}
@@ -703,19 +732,21 @@ def main():
         server = chimed_server(binary, data_dir, chlog, pg.url("chimed")).start()
         # Warm-up: both paths once, not measured.
         probes.wrk(server.port, signed_file(args.work, server, account, user_ids), CONNECTIONS, 1)
-        run_pgbench(pgbench, pg, script, 1, pglog)
-        reset_runs = [0]
+        runs = {"pgbench": 0, "pgbench-reset": 0, "pgbench-bare": 0}
+        scripts = {"pgbench": (script, "pgb"), "pgbench-reset": (reset_script, "pgbrst"),
+                   "pgbench-bare": (script, "pgbare")}
 
-        def pgbench_reset(seconds):
+        def run_kind(kind, seconds):
             # Each run starts its per-client counter in a fresh range of 100,000 (n < 10^6).
-            start = reset_runs[0] * 100000
-            reset_runs[0] += 1
-            if reset_runs[0] > 10:
-                raise RuntimeError("too many reset-shaped pgbench runs for the PIN scheme")
-            return run_pgbench(pgbench, pg, reset_script, seconds, pglog, db="pgbrst",
-                               define=[f"n={start}"])
+            start = runs[kind] * 100000
+            runs[kind] += 1
+            if runs[kind] > 10:
+                raise RuntimeError(f"too many {kind} runs for the PIN scheme")
+            path, db = scripts[kind]
+            return run_pgbench(pgbench, pg, path, seconds, pglog, db=db, define=[f"n={start}"])
 
-        pgbench_reset(1)
+        for kind in scripts:
+            run_kind(kind, 1)
         wal = {k: [0, 0, 0, 0] for k in KINDS}  # records, bytes, syncs, requests
 
         def one(kind, i):
@@ -733,10 +764,8 @@ def main():
                 if kind == "chimed":
                     path = signed_file(args.work, server, account, user_ids)
                     r = run_chimed(server, pg, path, args.seconds)
-                elif kind == "pgbench":
-                    r = run_pgbench(pgbench, pg, script, args.seconds, pglog)
                 else:
-                    r = pgbench_reset(args.seconds)
+                    r = run_kind(kind, args.seconds)
             w1 = wal_stats(pg, "postgres")
             acc = wal[kind]
             for k in range(3):
