@@ -255,8 +255,10 @@ TEST_P(PgResetRaceTest, ResetWaitingForAConcurrentResetRetiresThePinItSet) {
 // Two writers (the server's default), each committing its own READ COMMITTED batches of
 // resets, on the same two users, with candidates that collide across them: each reset's first
 // candidate is also the next reset's, which the other writer is likely running at the same
-// moment. Every reset answers with a PIN of its own, each user holds one its resets answered,
-// and every reset retired one PIN and wrote one audit row.
+// moment. Every reset answered with a PIN has one of its own, each user holds one its resets
+// answered, and each of those retired one PIN and wrote one audit row. The ones that fail
+// write nothing: a reset retried past the writer's limit (the batches a failed statement
+// leaves to the SERIALIZABLE path abort each other on these two rows) is a 503.
 TEST_F(PgResetPinTest, TwoWritersResettingTheSameUsersNeverIssueAPinTwice) {
   PgStoreOptions options;
   options.writer.threads = 2;
@@ -267,9 +269,12 @@ TEST_F(PgResetPinTest, TwoWritersResettingTheSameUsersNeverIssueAPinTwice) {
   std::vector<std::unique_ptr<chime::testing::ScriptedRandom>> randoms;
   std::vector<std::future<StatusOr<model::User>>> pending;
   for (int k = 0; k < kResets; ++k) {
-    const uint64_t shared = 7000000000ULL + static_cast<uint64_t>(k / 2);
-    randoms.push_back(std::make_unique<chime::testing::ScriptedRandom>(std::deque<uint64_t>{
-        shared, 8000000000ULL + 3 * k, 8000000001ULL + 3 * k, 8000000002ULL + 3 * k}));
+    // The candidate shared with the neighbouring reset, then fresh ones of its own: a failed
+    // statement costs every reset of its batch a draw, and colliding writers fail many (a
+    // slow build, e.g. under ASan, more of them).
+    std::deque<uint64_t> script{7000000000ULL + static_cast<uint64_t>(k / 2)};
+    for (uint64_t j = 0; j < 100; ++j) script.push_back(8000000000ULL + 100 * k + j);
+    randoms.push_back(std::make_unique<chime::testing::ScriptedRandom>(std::move(script)));
     auto promise = std::make_shared<std::promise<StatusOr<model::User>>>();
     pending.push_back(promise->get_future());
     store_->ResetPin(PinResetAudit{"r" + std::to_string(k), "p", "a", k % 2 == 0 ? "u1" : "u2", 7},
@@ -280,17 +285,22 @@ TEST_F(PgResetPinTest, TwoWritersResettingTheSameUsersNeverIssueAPinTwice) {
   std::map<std::string, std::set<std::string>> answered;  // user -> PINs its resets answered
   for (auto& f : pending) {
     StatusOr<model::User> got = f.get();
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    if (!got.ok()) {
+      EXPECT_EQ(got.status().code(), Code::kUnavailable) << got.status().ToString();
+      continue;
+    }
     EXPECT_TRUE(pins.insert(got->personal_pin).second) << got->personal_pin << " answered twice";
     answered[got->user_id].insert(got->personal_pin);
   }
+  const int acknowledged = static_cast<int>(pins.size());
+  EXPECT_GT(acknowledged, kResets / 2);
   for (const char* user : {"u1", "u2"}) {
     EXPECT_EQ(answered[user].count(Pin(user)), 1u) << user << " holds " << Pin(user);
   }
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), std::to_string(kResets));
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), std::to_string(kResets));
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), std::to_string(acknowledged));
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), std::to_string(acknowledged));
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r USING (pin)"), "0");
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM issued_pins"), std::to_string(kResets + 2));
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM issued_pins"), std::to_string(acknowledged + 2));
 }
 
 // Store::ResetPin on PostgreSQL: resets queued while the writer is busy run in its next
