@@ -4,9 +4,8 @@
 // snapshots from a bounded connection pool (an access key's read in one statement without a
 // transaction); writes are group-committed in SERIALIZABLE transactions by writer threads
 // (pg_writer.h; the PIN resets of a batch in one statement, READ COMMITTED when they are the
-// whole batch), retried on
-// serialization failures and lost connections, with interrupted COMMITs resolved before anyone
-// is answered.
+// whole batch), retried on serialization failures and lost connections, with interrupted
+// COMMITs resolved before anyone is answered.
 //
 //   ASSIGN_OR_RETURN(auto store, PgStore::Open("postgresql://chimed@db1,db2/chimed", {}));
 //   Status s = store->Read([&](Tx& tx) { ... });

@@ -50,10 +50,15 @@ struct PinResetJob {
   std::optional<model::User> user;  // the user as stored, set by a run that reset the PIN
 };
 
+// Whether a transaction's statements all read one snapshot (SERIALIZABLE, REPEATABLE READ) or
+// each its own (READ COMMITTED, the writer's transactions of resets only).
+enum class Snapshots { kOne, kPerStatement };
+
 class PgTx final : public Tx {
  public:
   // `writable` false makes every write method fail with kInternal (a Read callback wrote).
-  PgTx(PgConnection& conn, bool writable) : conn_(&conn), writable_(writable) {}
+  PgTx(PgConnection& conn, bool writable, Snapshots snapshots = Snapshots::kOne)
+      : conn_(&conn), writable_(writable), snapshots_(snapshots) {}
   // A read that PgTx itself begins with its first statement (or, with an empty begin.sql, a
   // read of one statement and no transaction).
   PgTx(PgConnection& conn, DeferredBegin begin)
@@ -166,6 +171,7 @@ class PgTx final : public Tx {
   // statement then fails before touching it, since the first failure is remembered).
   PgConnection* conn_;
   bool writable_;
+  Snapshots snapshots_ = Snapshots::kOne;
   std::optional<DeferredBegin> begin_;  // set until the deferred BEGIN has been sent
   bool single_statement_ = false;       // a DeferredBegin without BEGIN ran its statement
   TxHealth health_;

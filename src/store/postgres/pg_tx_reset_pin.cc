@@ -21,6 +21,10 @@
 // serialization failure: the writer runs the whole transaction again, whose new snapshot sees
 // the claimed PIN (pg_writer.h). Two resets of one statement that drew the same candidate end
 // the same way.
+//
+// A reset the statement refuses is diagnosed by the ordinary reads (WhyRefused). In a READ
+// COMMITTED transaction they read a later snapshot than the statement did; when they find
+// nothing wrong, what refused it changed meanwhile, and the transaction runs again.
 #include <openssl/sha.h>
 
 #include <string>
@@ -180,6 +184,13 @@ Status PgTx::ReadResetAnswers(const PgResult& r, const std::vector<PinResetJob*>
     const size_t i = round.jobs[k];
     Status why = WhyRefused(*this, *jobs[i]);
     if (health_.failed) return health_.status;
+    if (why.ok() && snapshots_ == Snapshots::kPerStatement) {
+      // These reads saw a later snapshot than the statement: what refused the reset (a key
+      // enabled, a user registered meanwhile) changed since. Run it again, as after a
+      // serialization failure, rather than answer with a reason that no longer holds.
+      health_ = TxHealth{true, Failure::kSerialization, UnavailableError()};
+      return health_.status;
+    }
     if (why.ok()) {
       // The statement and these reads disagree within one snapshot: a bug, not a client error.
       LOG_ERROR("store ResetPin refused a user the model allows to reset");

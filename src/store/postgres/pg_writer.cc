@@ -158,15 +158,18 @@ void PgWriter::Loop() {
   }
 }
 
+bool PgWriter::OnlyResets(const std::vector<Item*>& items) {
+  return std::all_of(items.begin(), items.end(),
+                     [](const Item* item) { return item->reset != nullptr; });
+}
+
 void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
   const auto began = Clock::now();
   const int64_t retries_before = w.retries;
   std::vector<Item*> items;
   for (auto& item : batch) items.push_back(&item);
   std::vector<Status> results(batch.size(), UnavailableError());
-  const bool only_resets =
-      std::all_of(items.begin(), items.end(), [](const Item* item) { return item->reset; });
-  if (only_resets && options_.pipelined_resets) {
+  if (OnlyResets(items) && options_.pipelined_resets) {
     RunResetBatch(w, items, results);
   } else {
     RunWithRetries(w, items, results);
@@ -238,13 +241,20 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
     }
   }
   const bool multi = functions.size() > 1;
+  // Resets only (what a pipelined batch left, or a batch of resets when pipelining is off):
+  // READ COMMITTED, as pipelined batches are (pg_writer_resets.cc), so that two writers'
+  // transactions on the same users wait for each other's row locks instead of aborting each
+  // other. Anything else: SERIALIZABLE.
+  const bool resets_only = OnlyResets(items);
+  w.snapshots = resets_only ? Snapshots::kPerStatement : Snapshots::kOne;
   const std::string token = RandomToken();
   // Round trips are what bounds a writer (bench/RESULTS-postgres.md), so the transaction's
   // opening and each savepoint release go out with the next statement, in one pipeline
   // (PgConnection::Defer). If the server refuses one of them, that statement's caller fails
   // and RunOne sees deferred_failed(): a failure of the transaction, not of the function.
   w.conn->DiscardDeferred();
-  w.conn->Defer("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  w.conn->Defer(resets_only ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                            : "BEGIN ISOLATION LEVEL SERIALIZABLE");
   w.conn->Defer("INSERT INTO chimed_commit_markers(token) VALUES ('" + token + "')");
   if (multi) w.conn->Defer("SAVEPOINT w");
   bool any_ok = false;
@@ -272,7 +282,7 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
 
 bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result,
                       Outcome* abort) {
-  PgTx tx(*w.conn, /*writable=*/true);
+  PgTx tx(*w.conn, /*writable=*/true, w.snapshots);
   Status status;
   try {
     status = fn(tx);

@@ -2,13 +2,13 @@
 // resolution.
 //
 // Group commit, as in the SQLite writer: a writer thread drains the queue and runs every queued
-// function in one SERIALIZABLE transaction (a batch of resets only: READ COMMITTED, below),
-// each inside its own savepoint (a lone function needs none), and commits once, so a burst of N
-// writes costs one commit and one WAL flush. SERIALIZABLE
-// makes a write function behave exactly as under SQLite's single writer even with several chimed
-// instances on one database; the price is that PostgreSQL may abort a transaction with 40001
-// (serialization failure) or 40P01 (deadlock). Such a batch is retried, and after a failed
-// batch every function runs in a transaction of its own, so one hot row cannot starve the rest.
+// function in one SERIALIZABLE transaction (resets only: READ COMMITTED, below), each inside
+// its own savepoint (a lone function needs none), and commits once, so a burst of N writes
+// costs one commit and one WAL flush. SERIALIZABLE makes a write function behave exactly as
+// under SQLite's single writer even with several chimed instances on one database; the price
+// is that PostgreSQL may abort a transaction with 40001 (serialization failure) or 40P01
+// (deadlock). Such a batch is retried, and after a failed batch every function runs in a
+// transaction of its own, so one hot row cannot starve the rest.
 //
 // Round trips: the BEGIN, the commit marker and each savepoint release are not waited for on
 // their own; they travel in one libpq pipeline with the next statement (a function's first
@@ -18,10 +18,12 @@
 // statement (PgTx::ResetPins). A batch of resets only goes further (pg_writer_resets.cc): its
 // BEGIN, its statement and COMMIT travel in one pipeline, one round trip for b resets; what
 // that statement could not do (a taken PIN, a refused reset, a user's second reset) runs in
-// the next transaction. Such a batch runs READ COMMITTED: its one statement locks the users it
-// resets, and the database refuses a PIN issued before at any isolation level (issued_pins),
-// so several writers' batches of resets do not abort each other as SERIALIZABLE ones do on a
-// small table's index pages.
+// the next transaction. A transaction of resets only (such a batch, and what it leaves to the
+// next transaction) runs READ COMMITTED: each statement locks the users it resets, and the
+// database refuses a PIN issued before at any isolation level (issued_pins), so several
+// writers' resets of the same users wait for each other's row locks instead of aborting each
+// other as SERIALIZABLE transactions do (on the rows, and on a small table's index pages).
+// Deadlocks between two such transactions' later statements are still possible, and retried.
 //
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
@@ -131,6 +133,8 @@ class PgWriter {
   struct Worker;
 
   void Loop();
+  // True when every item is a reset (SubmitReset): such a transaction runs READ COMMITTED.
+  static bool OnlyResets(const std::vector<Item*>& items);
   void RunBatch(Worker& w, std::vector<Item>& batch);
   // Runs `items` until each has a final status in `results`, retrying as needed.
   void RunWithRetries(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);

@@ -7,6 +7,7 @@
 
 #include "common/slow_warning.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_tx.h"
 #include "store/postgres/pg_writer.h"
 
 namespace chime::store::postgres {
@@ -19,6 +20,7 @@ struct PgWriter::Worker {
   std::chrono::steady_clock::time_point next_sweep = std::chrono::steady_clock::now();
   SlowWarning slow_batch;
   int64_t retries = 0;  // this thread's transactions run again, for its slow-batch warnings
+  Snapshots snapshots = Snapshots::kOne;  // of the transaction RunOnce has open
 };
 
 }  // namespace chime::store::postgres
