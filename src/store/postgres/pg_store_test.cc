@@ -50,6 +50,7 @@ int Counter(Store& store, const std::string& key) {
 TEST_F(PgStoreTest, SlowBatchesAreLoggedAtMostOncePerInterval) {
   PgStoreOptions options;
   options.writer.slow_write_warning_ms = 0;  // every batch is slow
+  options.writer.threads = 2;                // one interval for all writers, not one each
   auto store = Open(options);
   ASSERT_NE(store, nullptr);
   chime::testing::CapturedStderr captured;

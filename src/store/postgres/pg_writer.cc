@@ -75,7 +75,9 @@ std::string PgWriter::RandomToken() {
 }
 
 PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
-    : settings_(std::move(settings)), options_(std::move(options)) {
+    : settings_(std::move(settings)),
+      options_(std::move(options)),
+      slow_batch_("postgres write batch", milliseconds(options_.slow_write_warning_ms)) {
   int n = std::max(1, options_.threads);
   for (int i = 0; i < n; ++i) {
     threads_.emplace_back([this, i] {
@@ -140,7 +142,7 @@ PgWriterStats PgWriter::stats() const {
 }
 
 void PgWriter::Loop() {
-  Worker w(milliseconds(options_.slow_write_warning_ms));
+  Worker w;
   for (;;) {
     std::vector<Item> batch;
     {
@@ -175,11 +177,16 @@ void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
     RunWithRetries(w, items, results);
   }
   const auto ended = Clock::now();
-  if (w.slow_batch.Slow(ended - began)) {
+  if (slow_batch_.Slow(ended - began)) {
     const int64_t retries = w.retries - retries_before;
     std::string detail = std::to_string(batch.size()) + (batch.size() == 1 ? " write" : " writes") +
                          ", " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
-    if (auto line = w.slow_batch.Observe(ended, ended - began, detail)) LOG_WARN(*line);
+    std::optional<std::string> line;
+    {
+      std::lock_guard<std::mutex> lock(slow_batch_mu_);
+      line = slow_batch_.Observe(ended, ended - began, detail);
+    }
+    if (line) LOG_WARN(*line);
   }
   int64_t size = static_cast<int64_t>(batch.size());
   int64_t largest = largest_batch_.load();

@@ -51,6 +51,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/slow_warning.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_pipelined_resets.h"
 #include "store/postgres/pg_tx.h"  // PinResetJob
@@ -70,7 +71,9 @@ enum class CommitFault {
 };
 
 struct PgWriterOptions {
-  int threads = 1;         // writer threads, each with its own connection
+  // Writer threads, each with its own connection; the server's --pg-writers, same default
+  // (server/config.h).
+  int threads = 2;
   size_t max_batch = 256;  // write functions per transaction at most
   int max_attempts = 8;    // runs of one function on serialization failures / lost connections
   // How long a write waits for a reachable read-write server before failing with kUnavailable.
@@ -187,6 +190,11 @@ class PgWriter {
   std::atomic<int64_t> resolved_committed_{0};
   std::atomic<int64_t> resolved_aborted_{0};
   std::atomic<int64_t> largest_batch_{0};
+
+  // One for all writer threads, so that slow batches are logged at most once per interval
+  // however many writers there are.
+  std::mutex slow_batch_mu_;
+  SlowWarning slow_batch_;
 
   std::vector<std::thread> threads_;  // last: start after every other member is initialized
 };
