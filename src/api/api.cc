@@ -139,7 +139,15 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
     // After the gate (the bucket is the caller's), before the handler: nothing is read or
     // written for a throttled request.
     Status allowed = guards_.throttle->Check(caller, op, *route);
-    if (!allowed.ok()) return finish(ErrorResponse(op, allowed));
+    if (!allowed.ok()) {
+      if (caller.key_check) {
+        // Admitted from the cached key: a key disabled, deleted or narrowed meanwhile is
+        // answered as such, not 429 (the read any other operation makes before this point).
+        auto fresh = gate_->Admit(request, op, *route, /*may_use_cache=*/false);
+        if (!fresh.ok()) return finish(ErrorResponse(op, fresh.status()));
+      }
+      return finish(ErrorResponse(op, allowed));
+    }
   }
   OperationHandler handler = HandlerFor(op);
   if (!handler) {
@@ -154,20 +162,24 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
   // should its write find that the key changed meanwhile.
   auto kept =
       std::make_shared<KeptRequest>(KeptRequest{std::move(request), *route, request_id, finish});
-  Run(op, std::move(*route), request_id, std::move(caller), kept->request.body, finish,
-      [this, kept] { AdmitAgain(kept); });
+  Run(op, std::move(*route), request_id, std::move(caller), kept->request.body, finish, kept);
 }
 
 void Api::Run(Op op, Route route, const std::string& request_id, Caller caller, std::string body,
-              const Finish& finish, std::function<void()> on_key_changed) {
+              const Finish& finish, std::shared_ptr<KeptRequest> kept) {
   auto call = std::make_shared<Call>(
       deps_, op, std::move(route), request_id, std::move(caller), std::move(body),
-      [op, finish, on_key_changed = std::move(on_key_changed)](Status status, int http_status,
-                                                               std::string body) {
-        if (status.code() == Code::kKeyChanged && on_key_changed) return on_key_changed();
+      [this, op, finish, kept = std::move(kept)](Status status, int http_status, std::string body) {
+        if (kept && status.code() == Code::kKeyChanged) return AdmitAgain(kept);
         http::Response response =
             status.ok() ? JsonResponse(http_status, std::move(body)) : ErrorResponse(op, status);
         response.SetHeader("x-chimed-operation", std::string(OpName(op)));
+        // Only kInvalidArgument: every other error a write gives comes from its store, which
+        // checked the key first (store::AccessKeyCheck), and one (the account deleted right
+        // after the reset committed) follows a commit that a 401 must not hide.
+        if (kept && status.code() == Code::kInvalidArgument) {
+          return ConfirmRefusal(kept, std::move(response));
+        }
         finish(std::move(response));
       });
   HandlerFor(op)(call);
@@ -176,24 +188,39 @@ void Api::Run(Op op, Route route, const std::string& request_id, Caller caller, 
 void Api::AdmitAgain(const std::shared_ptr<KeptRequest>& kept) {
   // Called from the store's thread, which must not wait for a read: the fresh key read and the
   // second run happen on a server thread. The first run wrote nothing (store::AccessKeyCheck).
-  auto again = [this, kept] {
+  OnServerThread(kept, [this, kept] {
+    const Op op = kept->route.op;
+    LOG_INFO("request id=" << kept->request_id
+                           << ": its access key changed before its write;"
+                              " authenticating it again");
+    auto admitted = gate_->Admit(kept->request, op, kept->route, /*may_use_cache=*/false);
+    if (!admitted.ok()) return kept->finish(ErrorResponse(op, admitted.status()));
+    Run(op, kept->route, kept->request_id, std::move(*admitted), std::move(kept->request.body),
+        kept->finish, nullptr);
+  });
+}
+
+void Api::ConfirmRefusal(const std::shared_ptr<KeptRequest>& kept, http::Response refusal) {
+  OnServerThread(kept, [this, kept, refusal = std::move(refusal)]() mutable {
+    const Op op = kept->route.op;
+    auto admitted = gate_->Admit(kept->request, op, kept->route, /*may_use_cache=*/false);
+    if (!admitted.ok()) return kept->finish(ErrorResponse(op, admitted.status()));
+    kept->finish(std::move(refusal));
+  });
+}
+
+void Api::OnServerThread(const std::shared_ptr<KeptRequest>& kept, std::function<void()> fn) {
+  auto guarded = [kept, fn = std::move(fn)] {
     try {
-      const Op op = kept->route.op;
-      LOG_INFO("request id=" << kept->request_id
-                             << ": its access key changed before its write;"
-                                " authenticating it again");
-      auto admitted = gate_->Admit(kept->request, op, kept->route, /*may_use_cache=*/false);
-      if (!admitted.ok()) return kept->finish(ErrorResponse(op, admitted.status()));
-      Run(op, kept->route, kept->request_id, std::move(*admitted), std::move(kept->request.body),
-          kept->finish, nullptr);
+      fn();
     } catch (const std::exception& e) {
       LOG_ERROR("request id=" << kept->request_id << " failed unexpectedly: " << e.what());
       kept->finish(
           ErrorResponse(std::nullopt, Internal("The service failed to process the request.")));
     }
   };
-  if (deps_.defer) return deps_.defer(std::move(again));
-  again();
+  if (deps_.defer) return deps_.defer(std::move(guarded));
+  guarded();
 }
 
 }  // namespace chime::api

@@ -75,10 +75,6 @@ class Api {
   void Admit(http::Request request, const std::string& request_id, Finish finish);
   void DispatchSafely(http::Request& request, const std::string& request_id, const Finish& finish);
   void Dispatch(http::Request& request, const std::string& request_id, const Finish& finish);
-  // Runs the admitted request's handler. `on_key_changed`, when set, replaces the answer when
-  // the operation's write answered Code::kKeyChanged.
-  void Run(Op op, Route route, const std::string& request_id, Caller caller, std::string body,
-           const Finish& finish, std::function<void()> on_key_changed);
   // What a request admitted from the gate's cache needs to be authenticated again.
   struct KeptRequest {
     http::Request request;
@@ -86,7 +82,19 @@ class Api {
     std::string request_id;
     Finish finish;
   };
+  // Runs the admitted request's handler. `kept` is set for a request admitted from the gate's
+  // cached copy of its key: a write answered Code::kKeyChanged is authenticated again and run
+  // again (AdmitAgain), and a refusal of its input is confirmed first (ConfirmRefusal).
+  void Run(Op op, Route route, const std::string& request_id, Caller caller, std::string body,
+           const Finish& finish, std::shared_ptr<KeptRequest> kept);
   void AdmitAgain(const std::shared_ptr<KeptRequest>& kept);
+  // Answers `refusal` (decided without the key: the request's input) to a request admitted
+  // from the cached key only once a fresh read of the key still admits it; otherwise what that
+  // read decides (401, 403), as for any request whose key was disabled, deleted or narrowed.
+  void ConfirmRefusal(const std::shared_ptr<KeptRequest>& kept, http::Response refusal);
+  // Runs `fn` for `kept` where a read may wait (Deps::defer: a server thread, not the store's);
+  // an exception costs that request a 500.
+  void OnServerThread(const std::shared_ptr<KeptRequest>& kept, std::function<void()> fn);
   void Ready(const Finish& finish);
 
   Deps deps_;

@@ -17,10 +17,13 @@
 // statement checks against the key's row (store::AccessKeyCheck), so a key disabled, deleted,
 // rotated or re-scoped anywhere still stops working at once, without a read of its own on the
 // request's path. Anything the cached copy refuses is decided again on a fresh read: a refusal
-// never rests on a stale copy. What the reset checks is the key as it is when the write runs:
-// a key disabled and enabled again before then (or narrowed and widened back) authorizes it.
-// Worth it where a read is a round trip to another server (PostgreSQL;
-// bench/RESULTS-postgres.md); the SQLite store reads the row in-process.
+// never rests on a stale copy. Nor does an answer about the request's input or rate: a 400 or
+// 429 given before the statement runs waits for a fresh read of the key, so a disabled key
+// gets its 401 first (api::Api::ConfirmRefusal, and the throttle's check in api.cc). What the
+// reset checks is the key as it is when the write runs: a key disabled and enabled again
+// before then (or narrowed and widened back) authorizes it. Worth it where a read is a round
+// trip to another server (PostgreSQL; bench/RESULTS-postgres.md); the SQLite store reads the
+// row in-process.
 #pragma once
 
 #include <string_view>

@@ -15,9 +15,9 @@ import time
 import unittest
 
 import pg_fixture
-from harness import unique
+from harness import ChimedServer, unique
 from test_auth import admin, client_for, create_key
-from test_postgres_instances import start_instances
+from test_postgres_instances import MASTER_KEY, start_instances
 
 
 class PostgresKeyChangesTest(unittest.TestCase):
@@ -26,7 +26,8 @@ class PostgresKeyChangesTest(unittest.TestCase):
     def setUpClass(cls):
         cls.pg = pg_fixture.start_server("keys", cls.addClassCleanup)
         cls.dbname = unique("keys").replace("-", "_")
-        cls.server, = start_instances(cls.pg.create_database(cls.dbname), 1, "pg-keys")
+        cls.url = cls.pg.create_database(cls.dbname)
+        cls.server, = start_instances(cls.url, 1, "pg-keys")
         cls.addClassCleanup(cls.server.cleanup)
         root = cls.server.client()
         cls.account = root.create_account(Name=unique("acct"))["Account"]["AccountId"]
@@ -123,6 +124,37 @@ class PostgresKeyChangesTest(unittest.TestCase):
 
         self.assertEqual(admin(self.server, "delete", key["AccessKeyId"])[0], 0)
         self.assertRefusedFromTheCache(rotated, "UnauthorizedClientException")
+
+    def test_a_disabled_key_is_refused_before_its_input_or_its_rate(self):
+        """A reset admitted from the cached copy of a key disabled meanwhile, that chimed would
+        refuse before its statement runs (a UserId too long: 400; the user's reset limit: 429),
+        is answered 401 like any request of a disabled key, after a fresh read of the key."""
+        srv = ChimedServer(name="pg-keys-limit", extra_env={
+            "CHIMED_STORE_URL": self.url, "CHIMED_MASTER_KEY": MASTER_KEY,
+            "CHIMED_THROTTLE": "100000:100000", "CHIMED_PIN_RESET_LIMIT": "2:0.001"})
+        self.addCleanup(srv.cleanup)
+        srv.start()
+        user = srv.client().create_user(AccountId=self.account, Email=unique("l") + "@example.com",
+                                        Username=unique("l"))["User"]["UserId"]
+        key = create_key(srv, "--allow-account", self.account)
+        c = client_for(srv, key)
+        for _ in range(2):  # the first reads the key, the second is admitted from the copy
+            c.reset_personal_pin(AccountId=self.account, UserId=user)
+        too_long = "x" * 300
+        with self.assertRaises(c.exceptions.BadRequestException):  # enabled: its input
+            c.reset_personal_pin(AccountId=self.account, UserId=too_long)
+
+        self.assertEqual(admin(srv, "disable", key["AccessKeyId"])[0], 0)
+        with self.assertRaises(c.exceptions.UnauthorizedClientException):
+            c.reset_personal_pin(AccountId=self.account, UserId=too_long)
+
+        # Enabled again, the copy refreshed by a fresh read: the user's limit is spent (429).
+        self.assertEqual(admin(srv, "enable", key["AccessKeyId"])[0], 0)
+        with self.assertRaises(c.exceptions.ThrottledClientException):
+            c.reset_personal_pin(AccountId=self.account, UserId=user)
+        self.assertEqual(admin(srv, "disable", key["AccessKeyId"])[0], 0)
+        with self.assertRaises(c.exceptions.UnauthorizedClientException):
+            c.reset_personal_pin(AccountId=self.account, UserId=user)
 
 
 if __name__ == "__main__":
