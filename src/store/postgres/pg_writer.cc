@@ -253,7 +253,7 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   // transactions on the same users wait for each other's row locks instead of aborting each
   // other. Anything else: SERIALIZABLE.
   const bool resets_only = OnlyResets(items);
-  w.snapshots = resets_only ? Snapshots::kPerStatement : Snapshots::kOne;
+  const Snapshots snapshots = resets_only ? Snapshots::kPerStatement : Snapshots::kOne;
   const std::string token = RandomToken();
   // Round trips are what bounds a writer (bench/RESULTS-postgres.md), so the transaction's
   // opening and each savepoint release go out with the next statement, in one pipeline
@@ -267,9 +267,10 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   bool any_ok = false;
   for (const auto& [first, end] : functions) {
     Outcome abort = Outcome::kRetry;
-    const bool kept = items[first]->reset
-                          ? RunResets(w, items, first, end - first, multi, results, &abort)
-                          : RunOne(w, items[first]->fn, multi, &results[first], &abort);
+    const bool kept =
+        items[first]->reset
+            ? RunResets(w, items, first, end - first, multi, snapshots, results, &abort)
+            : RunOne(w, items[first]->fn, multi, &results[first], &abort);
     if (!kept) {
       Rollback(w);
       failed_batches_.fetch_add(1);
@@ -287,9 +288,9 @@ PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
   return outcome;
 }
 
-bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result,
-                      Outcome* abort) {
-  PgTx tx(*w.conn, /*writable=*/true, w.snapshots);
+bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result, Outcome* abort,
+                      Snapshots snapshots) {
+  PgTx tx(*w.conn, /*writable=*/true, snapshots);
   Status status;
   try {
     status = fn(tx);
@@ -335,13 +336,14 @@ bool PgWriter::RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* res
 }
 
 bool PgWriter::RunResets(Worker& w, const std::vector<Item*>& items, size_t first, size_t n,
-                         bool own_savepoint, std::vector<Status>& results, Outcome* abort) {
+                         bool own_savepoint, Snapshots snapshots, std::vector<Status>& results,
+                         Outcome* abort) {
   std::vector<PinResetJob*> jobs;
   for (size_t k = 0; k < n; ++k) jobs.push_back(items[first + k]->reset.get());
   std::vector<Status> outcomes;
   Status status;
   auto fn = [&](Tx& tx) { return static_cast<PgTx&>(tx).ResetPins(jobs, outcomes); };
-  const bool kept = RunOne(w, fn, own_savepoint, &status, abort);
+  const bool kept = RunOne(w, fn, own_savepoint, &status, abort, snapshots);
   writes_.fetch_add(static_cast<int64_t>(n) - 1);  // RunOne counted the group once
   if (!kept) return false;
   if (n == 1) {

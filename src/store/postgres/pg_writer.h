@@ -143,10 +143,14 @@ class PgWriter {
   void RunWithRetries(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);
   Outcome RunOnce(Worker& w, const std::vector<Item*>& items, std::vector<Status>& results);
   // Runs one function; returns false when the transaction as a whole is lost and must retry.
-  bool RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result, Outcome* abort);
+  // `snapshots`: the isolation RunOnce began the transaction with (resets only: one per
+  // statement).
+  bool RunOne(Worker& w, const TxFn& fn, bool own_savepoint, Status* result, Outcome* abort,
+              Snapshots snapshots = Snapshots::kOne);
   // Runs the `n` resets from items[first] as one function (PgTx::ResetPins); like RunOne.
   bool RunResets(Worker& w, const std::vector<Item*>& items, size_t first, size_t n,
-                 bool own_savepoint, std::vector<Status>& results, Outcome* abort);
+                 bool own_savepoint, Snapshots snapshots, std::vector<Status>& results,
+                 Outcome* abort);
   // A batch of resets only: the first reset of each user in one transaction whose BEGIN,
   // statement and COMMIT go out in one pipeline (RunPipelined); what that left undone (a
   // taken candidate, a refusal to diagnose, a user's later resets, or everything when it did

@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "store/postgres/pg_connection.h"
-#include "store/postgres/pg_tx.h"
 #include "store/postgres/pg_writer.h"
 
 namespace chime::store::postgres {
@@ -15,7 +14,6 @@ struct PgWriter::Worker {
   std::unique_ptr<PgConnection> conn;
   std::chrono::steady_clock::time_point next_sweep = std::chrono::steady_clock::now();
   int64_t retries = 0;  // this thread's transactions run again, for its slow-batch warnings
-  Snapshots snapshots = Snapshots::kOne;  // of the transaction RunOnce has open
 };
 
 }  // namespace chime::store::postgres
