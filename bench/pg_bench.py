@@ -98,6 +98,24 @@ def postgres_children(postmaster):
     return n
 
 
+def pin_postgres_apart(postmaster):
+    """Gives PostgreSQL the first half of this machine's CPUs and everything else (this harness,
+    and so chimed, wrk and pgbench, which inherit its affinity) the other half: the database on
+    cores of its own, as when chimed runs on other machines. Backends started later inherit the
+    postmaster's affinity. Returns (PostgreSQL's CPUs, the others')."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise RuntimeError("--pin needs at least 2 CPUs")
+    db, rest = set(cpus[:len(cpus) // 2]), set(cpus[len(cpus) // 2:])
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = _stat(int(name))
+            if int(name) == postmaster or (st and st[0] == postmaster):
+                os.sched_setaffinity(int(name), db)
+    os.sched_setaffinity(0, rest)
+    return sorted(db), sorted(rest)
+
+
 def wait_reaped(postmaster, baseline, limit_s=5.0):
     """Waits until the backends of a finished client have exited and been reaped, so that their
     CPU time is in the postmaster's children time."""
@@ -112,11 +130,26 @@ def pid_ticks(pid):
 
 
 def cpu_busy():
-    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    """(busy, total, steal) jiffies of the whole machine, from /proc/stat. Steal is time this
+    virtual machine's CPUs were ready to run but the hypervisor ran something else: neither
+    busy nor idle here, and the likeliest cause of a round that is slow for no reason of its own."""
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
-    idle = v[3] + v[4]
-    return sum(v) - idle, sum(v)
+    idle, steal = v[3] + v[4], v[7] if len(v) > 7 else 0
+    return sum(v) - idle - steal, sum(v), steal
+
+
+def machine_shares(m0, m1):
+    """Between two cpu_busy() readings: the machine's busy and stolen shares of its CPU time."""
+    total = max(m1[1] - m0[1], 1)
+    return {"machine_busy": (m1[0] - m0[0]) / total, "steal": (m1[2] - m0[2]) / total}
+
+
+def foreign_cores(m0, m1, own_ticks, wall):
+    """Cores that processes outside the benchmark kept busy. Never below zero: the kernel may
+    charge a process for part of the time the hypervisor stole, so its own ticks can exceed
+    the machine's busy ones by a little."""
+    return max(0.0, ((m1[0] - m0[0]) - own_ticks) / TICK / wall)
 
 
 def children_ticks():
@@ -221,6 +254,17 @@ def pg_writers(binary, wanted):
     return int(m.group(1)) if m else None
 
 
+def io_threads(wanted):
+    """The I/O threads chimed will run (passed on as CHIMED_IO_THREADS): `wanted`, else half
+    this machine's cores, at least one. PostgreSQL, wrk and pgbench run on the same cores, and
+    an operator who puts chimed beside its database gives it its share of them (see "chimed and
+    PostgreSQL on one machine" in docs/operating-at-scale.md); chimed's own default, one per
+    core, is for a machine chimed has to itself. The analysis in RESULTS-postgres.md has both."""
+    n = wanted if wanted is not None else max(1, (os.cpu_count() or 1) // 2)
+    os.environ["CHIMED_IO_THREADS"] = str(n)
+    return n
+
+
 def create_template(server):
     signer = signing.Signer(server.host_port, procs.ROOT_KEY_ID, procs.ROOT_SECRET)
     r = probes.exchange(server.port, signer.raw("POST", "/accounts", json.dumps(
@@ -316,8 +360,8 @@ def run_chimed(server, pg, path, seconds):
     r["cpu_ticks"] = {"server": pid_ticks(server.proc.pid) - c0,
                       "postgres": postgres_ticks(pg.postmaster_pid()) - p0,
                       "client": children_ticks() - k0}
-    r["machine_busy"] = (m1[0] - m0[0]) / max(m1[1] - m0[1], 1)
-    r["foreign_cores"] = ((m1[0] - m0[0]) - sum(r["cpu_ticks"].values())) / TICK / wall
+    r.update(machine_shares(m0, m1))
+    r["foreign_cores"] = foreign_cores(m0, m1, sum(r["cpu_ticks"].values()), wall)
     # How much of the round each chimed thread (by name: the writer, the I/O threads) was on a CPU.
     r["thread_shares"] = probes.thread_shares(t0, t1, wall)
     return r
@@ -365,8 +409,8 @@ def run_pgbench(pgbench, pg, script, seconds, log_dir, db="pgb", define=()):
     return {"req_per_s": tps, "requests": n, "p50_us": lat[n // 2] if n else 0,
             "p99_us": lat[min(n - 1, int(n * 0.99))] if n else 0, "max_us": lat[-1] if n else 0,
             "errors": int(failed.group(1)) if failed else 0, "cpu_ticks": ticks,
-            "machine_busy": (m1[0] - m0[0]) / max(m1[1] - m0[1], 1),
-            "foreign_cores": ((m1[0] - m0[0]) - sum(ticks.values())) / TICK / wall}
+            **machine_shares(m0, m1),
+            "foreign_cores": foreign_cores(m0, m1, sum(ticks.values()), wall)}
 
 
 def round_trip_us(pgbench, pg, work, seconds=3):
@@ -471,9 +515,15 @@ def write_report(path, res):
                f"{m['kernel']}; PostgreSQL data dir on {m['disk']}; run at {m['date']}, repository "
                f"at {m['revision']}, chimed binary built {res.get('binary_mtime', '?')}")
     high = max(l[0] for l in loads) > m["nproc"] if loads else False
+    # The benchmark's own processes (PostgreSQL's backends, chimed's threads, the load generator)
+    # keep more runnable threads than there are CPUs; only foreign CPU time says others ran.
+    foreign = _med([r["foreign_cores"] for k in KINDS for r in res.get(k, [])] or [0.0])
+    why_high = ("other engineers' builds and tests were running" if foreign >= 0.1 else
+                "the benchmark's own processes; work outside it took "
+                f"{foreign:.2f} cores (median)")
     out.append(f"- load average (1 min) before each run: {load_line}"
-               + (f" (**high**: above the {m['nproc']} CPUs; other engineers' builds and tests "
-                  "were running, see the foreign CPU below)" if high else "") + "; at start "
+               + (f" (**high**: above the {m['nproc']} CPUs; {why_high}, see the foreign CPU "
+                  "below)" if high else "") + "; at start "
                f"{', '.join(f'{x:.2f}' for x in res['load_start'])} (1/5/15 min), at end "
                f"{', '.join(f'{x:.2f}' for x in res['load_end'])}. The machine is shared: "
                f"{res['waited_rounds']} run(s) waited for another harness's wrk to finish "
@@ -482,12 +532,17 @@ def write_report(path, res):
     out.append(f"- PostgreSQL {res['pg_version']} (pg_fixture.py: initdb in /tmp, loopback TCP, "
                f"`fsync=on`, `synchronous_commit=on`, `full_page_writes=on`, "
                f"`shared_buffers=32MB`, wal_sync_method `{res['wal_sync_method']}`, "
-               f"`commit_delay={res['commit_delay']}`); {res['users']:,} users")
+               f"`commit_delay={res['commit_delay']}`); {res['users']:,} users"
+               + (f"; `--pin`: PostgreSQL on CPU(s) {res['pinned'][0]}, chimed, wrk and "
+                  f"pgbench on {res['pinned'][1]}" if res.get("pinned") else ""))
     out.append(f"- chimed: `{os.path.relpath(res['binary'], REPO)}` (Release), `--store "
                f"postgres://…` via CHIMED_STORE_URL, flags `{' '.join(res['flags'])}` "
                "(throttling off), "
                + (f"{res['pg_writers']} writer connection(s) (`--pg-writers`), "
                   if res.get("pg_writers") else "one writer connection, ")
+               + f"{res['io_threads']} I/O thread(s) (`--io-threads`"
+               + (": half the cores, which it shares with PostgreSQL, wrk and pgbench), "
+                  if res["io_threads_by_default"] else "), ")
                + "`wrk -t1 -c8` replaying SigV4-signed durable ResetPersonalPIN "
                "requests for the distinct users, re-signed before every round")
     out.append(f"- pgbench: `pgbench -n -c8 -j1 -M prepared -T{res['seconds']}` on `pgb`, a "
@@ -547,13 +602,19 @@ def write_report(path, res):
                f"benchmark (other engineers' work on the shared machine) took about "
                f"{_med([r['foreign_cores'] for r in pb]):.2f} / "
                f"{_med([r['foreign_cores'] for r in ch]):.2f} cores; chimed's threads on a CPU "
-               f"(median share of one core over its rounds): {_thread_medians(ch)}")
+               f"(median share of one core over its rounds): {_thread_medians(ch)}; the "
+               f"hypervisor's steal (CPU time this virtual machine was due and did not get) "
+               f"per round, median (max): pgbench {_med([r.get('steal', 0) for r in pb]) * 100:.1f} "
+               f"({max(r.get('steal', 0) for r in pb) * 100:.1f}) %, chimed "
+               f"{_med([r.get('steal', 0) for r in ch]) * 100:.1f} "
+               f"({max(r.get('steal', 0) for r in ch) * 100:.1f}) %")
     out.append("")
     def star(r):
         return "*" if r.get("overlap") else ""
     out.append("Per round (req/s): " + "; ".join(
         f"{i + 1}: chimed {a['req_per_s']:,.0f}{star(a)} / pgbench "
         f"{b['req_per_s']:,.0f}{star(b)} = {a['req_per_s'] / b['req_per_s']:.3f}"
+        f" (steal {a.get('steal', 0) * 100:.0f} / {b.get('steal', 0) * 100:.0f} %)"
         + (f" (pgbench-reset {pr[i]['req_per_s']:,.0f}{star(pr[i])})" if i < len(pr) else "")
         + (f" (pgbench-bare {pbare[i]['req_per_s']:,.0f}{star(pbare[i])})"
            if i < len(pbare) else "")
@@ -674,6 +735,10 @@ def main():
     p.add_argument("--quick", action="store_true")
     p.add_argument("--pg-writers", type=int, default=None,
                    help="chimed's --pg-writers (default: chimed's own default)")
+    p.add_argument("--io-threads", type=int, default=None,
+                   help="chimed's --io-threads (default: half this machine's cores)")
+    p.add_argument("--pin", action="store_true",
+                   help="PostgreSQL on half the CPUs, chimed and the load generators on the rest")
     p.add_argument("--results", default=os.path.join(HERE, "RESULTS-postgres.md"))
     args = p.parse_args()
     if args.quick:
@@ -711,10 +776,14 @@ def main():
            "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [], "pgbench-bare": [],
            "flags": procs.Chimed.unthrottled_flags(binary), "chimed": [], "pgbench": [],
            "pg_writers": pg_writers(binary, args.pg_writers),
+           "io_threads": io_threads(args.io_threads),
+           "io_threads_by_default": args.io_threads is None,
            "loads": [], "waited_rounds": 0, "longest_wait_s": 0.0, "overlapped": 0}
     pg = start_postgres()
     server = None
     try:
+        if args.pin:
+            res["pinned"] = pin_postgres_apart(pg.postmaster_pid())
         res["pg_version"] = psql(pg, "SHOW server_version", "postgres")
         res["wal_sync_method"] = psql(pg, "SHOW wal_sync_method", "postgres")
         res["commit_delay"] = psql(pg, "SHOW commit_delay", "postgres")
