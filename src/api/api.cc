@@ -35,6 +35,15 @@ void LogRequest(const std::string& request_id, const std::string& method, const 
   log::Write(log::Level::kInfo, line);
 }
 
+// The answer to a request whose operation is known, carrying the operation's name for the log
+// line (Handle's finish takes the header off again): refusals by the gate and the throttle too.
+http::Response ForOp(Op op, http::Response response) {
+  response.SetHeader("x-chimed-operation", std::string(OpName(op)));
+  return response;
+}
+
+http::Response OpError(Op op, const Status& status) { return ForOp(op, ErrorResponse(op, status)); }
+
 http::Response JsonResponse(int status, std::string body) {
   http::Response r;
   r.status = status;
@@ -132,7 +141,7 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
   Caller caller;
   if (gate_) {
     auto admitted = gate_->Admit(request, op, *route, /*may_use_cache=*/true);
-    if (!admitted.ok()) return finish(ErrorResponse(op, admitted.status()));
+    if (!admitted.ok()) return finish(OpError(op, admitted.status()));
     caller = std::move(*admitted);
   }
   if (guards_.throttle != nullptr) {
@@ -144,14 +153,14 @@ void Api::Dispatch(http::Request& request, const std::string& request_id, const 
         // Admitted from the cached key: a key disabled, deleted or narrowed meanwhile is
         // answered as such, not 429 (the read any other operation makes before this point).
         auto fresh = gate_->Admit(request, op, *route, /*may_use_cache=*/false);
-        if (!fresh.ok()) return finish(ErrorResponse(op, fresh.status()));
+        if (!fresh.ok()) return finish(OpError(op, fresh.status()));
       }
-      return finish(ErrorResponse(op, allowed));
+      return finish(OpError(op, allowed));
     }
   }
   OperationHandler handler = HandlerFor(op);
   if (!handler) {
-    return finish(ErrorResponse(
+    return finish(OpError(
         op, InvalidArgument(std::string(OpName(op)) + " is not supported by this chimed.")));
   }
   if (!caller.key_check) {
@@ -171,9 +180,8 @@ void Api::Run(Op op, Route route, const std::string& request_id, Caller caller, 
       deps_, op, std::move(route), request_id, std::move(caller), std::move(body),
       [this, op, finish, kept = std::move(kept)](Status status, int http_status, std::string body) {
         if (kept && status.code() == Code::kKeyChanged) return AdmitAgain(kept);
-        http::Response response =
-            status.ok() ? JsonResponse(http_status, std::move(body)) : ErrorResponse(op, status);
-        response.SetHeader("x-chimed-operation", std::string(OpName(op)));
+        http::Response response = ForOp(op, status.ok() ? JsonResponse(http_status, std::move(body))
+                                                        : ErrorResponse(op, status));
         // Only kInvalidArgument: every other error a write gives comes from its store, which
         // checked the key first (store::AccessKeyCheck), and one (the account deleted right
         // after the reset committed) follows a commit that a 401 must not hide.
@@ -194,7 +202,7 @@ void Api::AdmitAgain(const std::shared_ptr<KeptRequest>& kept) {
                            << ": its access key changed before its write;"
                               " authenticating it again");
     auto admitted = gate_->Admit(kept->request, op, kept->route, /*may_use_cache=*/false);
-    if (!admitted.ok()) return kept->finish(ErrorResponse(op, admitted.status()));
+    if (!admitted.ok()) return kept->finish(OpError(op, admitted.status()));
     Run(op, kept->route, kept->request_id, std::move(*admitted), std::move(kept->request.body),
         kept->finish, nullptr);
   });
@@ -204,7 +212,7 @@ void Api::ConfirmRefusal(const std::shared_ptr<KeptRequest>& kept, http::Respons
   OnServerThread(kept, [this, kept, refusal = std::move(refusal)]() mutable {
     const Op op = kept->route.op;
     auto admitted = gate_->Admit(kept->request, op, kept->route, /*may_use_cache=*/false);
-    if (!admitted.ok()) return kept->finish(ErrorResponse(op, admitted.status()));
+    if (!admitted.ok()) return kept->finish(OpError(op, admitted.status()));
     kept->finish(std::move(refusal));
   });
 }

@@ -189,6 +189,23 @@ class LogHygieneTest(unittest.TestCase):
             self.assertTrue(self.scan("probe", "Authorization: AWS4-HMAC-SHA256 Credential=x"))
             self.assertEqual(leaks, [], "\n".join(leaks))
 
+    def test_refusals_are_logged_with_their_operation(self):
+        # An operator looking for why a client's calls fail greps the request log for the
+        # operation: its 401s and 403s must name it as its successes do.
+        request_line = re.compile(r"request id=\S+ method=\S+ op=(\S+) status=(\d+)")
+        with ChimedServer(name="log-refusals") as srv:
+            self.scenario(srv)
+            srv.stop()
+            refused = []
+            for path in srv.log_paths:
+                for m in request_line.finditer(read_text(path)):
+                    if m.group(2) in ("401", "403"):
+                        refused.append(m.group(1))
+        self.assertGreaterEqual(len(refused), 10, refused)
+        self.assertNotIn("-", refused)
+        self.assertLessEqual({"GetAccount", "CreateAccount", "GetUser", "ResetPersonalPIN"},
+                             set(refused))
+
     def test_shared_log_dir_of_the_run(self):
         log_dir = os.environ.get("CHIMED_TEST_LOG_DIR")
         if not log_dir or not os.path.isdir(log_dir):
