@@ -25,13 +25,12 @@
 // A reset the statement refuses is diagnosed by the ordinary reads (WhyRefused). In a READ
 // COMMITTED transaction they read a later snapshot than the statement did; when they find
 // nothing wrong, what refused it changed meanwhile, and the transaction runs again.
-#include <openssl/sha.h>
-
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "auth/hmac_sha256.h"
 #include "common/encoding.h"
 #include "common/log.h"
 #include "model/lifecycle.h"
@@ -58,12 +57,6 @@ Status WhyRefused(Tx& tx, const PinResetJob& job) {
   return model::CheckPinReset(user);
 }
 
-std::string Sha256(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  ::SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
-}
-
 }  // namespace
 
 Params ResetParams(const std::vector<PinResetJob*>& jobs,
@@ -79,7 +72,7 @@ Params ResetParams(const std::vector<PinResetJob*>& jobs,
     principals.push_back(a.principal);
     const std::optional<AccessKeyCheck>& key = job->key;
     key_ids.push_back(key ? key->access_key_id : std::string());
-    key_secrets.push_back(key ? HexEncode(Sha256(key->encrypted_secret)) : std::string());
+    key_secrets.push_back(key ? HexEncode(auth::Sha256(key->encrypted_secret)) : std::string());
     key_tokens.push_back(key ? key->session_token_hash.value_or("") : std::string());
     key_policies.push_back(key ? key->policy_json : std::string());
   }
