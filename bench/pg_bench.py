@@ -540,9 +540,10 @@ def write_report(path, res):
                "(throttling off), "
                + (f"{res['pg_writers']} writer connection(s) (`--pg-writers`), "
                   if res.get("pg_writers") else "one writer connection, ")
-               + f"{res['io_threads']} I/O thread(s) (`--io-threads`"
-               + (": half the cores, which it shares with PostgreSQL, wrk and pgbench), "
-                  if res["io_threads_by_default"] else "), ")
+               + (f"{res['io_threads']} I/O thread(s) (`--io-threads`"
+                  + (": half the cores, which it shares with PostgreSQL, wrk and pgbench), "
+                     if res.get("io_threads_by_default") else "), ")
+                  if res.get("io_threads") else "")
                + "`wrk -t1 -c8` replaying SigV4-signed durable ResetPersonalPIN "
                "requests for the distinct users, re-signed before every round")
     out.append(f"- pgbench: `pgbench -n -c8 -j1 -M prepared -T{res['seconds']}` on `pgb`, a "
