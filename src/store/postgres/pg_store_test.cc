@@ -99,6 +99,55 @@ TEST_F(PgStoreTest, LostAnswerOfACommitThatDidNotHappenIsRetried) {
   }
 }
 
+// While a COMMIT's outcome is being resolved and no server is reachable, the writer thread
+// keeps trying; the writes queued behind that batch must still get their 503 after the
+// unavailable wait, not hang for as long as the outage lasts. The interrupted write itself
+// waits for its outcome and then completes.
+TEST_F(PgStoreTest, WritesQueuedBehindAnUnresolvedCommitFailAfterTheWaitNotTheOutage) {
+  const std::string db = Sql(url_, "SELECT current_database()");
+  const std::string admin = PgTestServer::Get().UrlFor("postgres");
+  auto pending = std::make_shared<std::atomic<bool>>(true);
+  PgStoreOptions options;
+  options.connect_timeout_s = 1;
+  options.writer.threads = 1;  // so that nothing else can serve the queue
+  options.writer.unavailable_wait_ms = 500;
+  options.writer.commit_fault = [pending, admin, db] {
+    if (!pending->exchange(false)) return CommitFault::kNone;
+    // The outage begins: no connection to the database succeeds until the test ends it.
+    Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS false");
+    return CommitFault::kDropBeforeCommit;
+  };
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  std::promise<Status> first_done;
+  store->Write([](Tx& tx) { return Increment(tx, "c"); },
+               [&](Status s) { first_done.set_value(std::move(s)); });
+  // The first write is now in doubt (its connection dropped where COMMIT would have gone).
+  for (int i = 0; i < 200 && Sql(admin, "SELECT datallowconn FROM pg_database WHERE datname = '" +
+                                            db + "'") != "f";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto queued = std::chrono::steady_clock::now();
+  std::promise<Status> second_done;
+  store->Write([](Tx& tx) { return Increment(tx, "c"); },
+               [&](Status s) { second_done.set_value(std::move(s)); });
+  auto second = second_done.get_future();
+  ASSERT_EQ(second.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "a write queued behind an unresolved COMMIT waited for the whole outage";
+  EXPECT_EQ(second.get().code(), Code::kUnavailable);
+  EXPECT_GE(std::chrono::steady_clock::now() - queued, std::chrono::milliseconds(500));
+  auto first = first_done.get_future();
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
+      << "the interrupted write was answered before its outcome was known";
+  // The outage ends: the first write's COMMIT is found not to have happened, and it runs again.
+  Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS true");
+  ASSERT_EQ(first.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_EQ(Counter(*store, "c"), 1);  // the first write once, the second never
+  EXPECT_EQ(store->stats().writer.resolved_aborted, 1);
+}
+
 TEST_F(PgStoreTest, ReadModifyWriteFromTwoInstancesLosesNoUpdate) {
   // One hot row from two instances: what is tested is that no update is lost, not when a write
   // gives up (the default 8 attempts can run out on a busy machine), so allow many attempts.

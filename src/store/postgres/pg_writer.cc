@@ -94,6 +94,7 @@ void PgWriter::SubmitReset(std::shared_ptr<PinResetJob> job, DoneFn done) {
 }
 
 void PgWriter::Enqueue(Item item) {
+  item.queued_at = Clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
@@ -103,6 +104,20 @@ void PgWriter::Enqueue(Item item) {
     }
   }
   CallDone(item.done, UnavailableError());
+}
+
+void PgWriter::FailStaleQueued() {
+  const auto cutoff = Clock::now() - milliseconds(options_.unavailable_wait_ms);
+  std::vector<Item> stale;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // The queue is in arrival order: the stale writes are a prefix.
+    while (!queue_.empty() && queue_.front().queued_at <= cutoff) {
+      stale.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+  }
+  for (Item& item : stale) CallDone(item.done, UnavailableError());
 }
 
 void PgWriter::Stop() {
@@ -209,6 +224,7 @@ void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
         for (auto& r : results) r = UnavailableError();
         return;
       }
+      FailStaleQueued();
       std::this_thread::sleep_for(milliseconds(100));
       continue;
     }
@@ -447,6 +463,7 @@ std::optional<bool> PgWriter::Resolve(Worker& w, const std::string& token) {
         return std::nullopt;
       }
     }
+    FailStaleQueued();
     std::this_thread::sleep_for(milliseconds(delay_ms));
     delay_ms = std::min(delay_ms * 2, 1000);
   }

@@ -32,7 +32,9 @@
 // for it; then a conflict means it committed (done(OK)), a fresh row means it did not (the
 // functions are run again). So no 2xx for a write that did not commit and no 5xx for one that
 // did. While no server answers, resolution keeps trying; only Close() bounds it (a grace period,
-// then kUnavailable, logged as unresolved). A pipelined batch of resets may lose the
+// then kUnavailable, logged as unresolved). The writes of that batch wait for it; the others,
+// queued behind it, fail with kUnavailable once they have waited unavailable_wait_ms, as any
+// write does that finds no server (FailStaleQueued). A pipelined batch of resets may lose the
 // statement's answer with COMMIT's; its marker lists the resets it did, which are then read
 // back (pg_pipelined_resets.h).
 #pragma once
@@ -126,6 +128,7 @@ class PgWriter {
     TxFn fn;  // unset for a reset
     DoneFn done;
     std::shared_ptr<PinResetJob> reset;  // set for a reset (SubmitReset)
+    std::chrono::steady_clock::time_point queued_at{};
   };
   enum class Outcome {
     kFinal,     // results are final (committed, or nothing to commit)
@@ -164,6 +167,11 @@ class PgWriter {
   // shutdown.
   Status ReadBack(Worker& w, const std::string& token, PipelinedResets& batch);
   void Enqueue(Item item);
+  // Called by a writer thread that has just failed to reach a read-write server: the writes
+  // queued longer than unavailable_wait_ms fail with kUnavailable. None of them started, so
+  // nothing of theirs is written. Without this they would wait behind the batches whose COMMIT
+  // is being resolved (Resolve, ReadBack), for as long as no primary is reachable.
+  void FailStaleQueued();
   static std::string RandomToken();
   // Commits; on an unresolvable outcome turns the OK entries of `results` into kUnavailable.
   Outcome Commit(Worker& w, const std::string& token, std::vector<Status>& results);

@@ -184,6 +184,7 @@ Status PgWriter::ReadBack(Worker& w, const std::string& token, PipelinedResets& 
         return UnavailableError();
       }
     }
+    FailStaleQueued();
     std::this_thread::sleep_for(milliseconds(delay_ms));
     delay_ms = std::min(delay_ms * 2, 1000);
   }
