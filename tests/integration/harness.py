@@ -310,9 +310,12 @@ class ChimedServer:
     # ---- clients ---------------------------------------------------------------------------
 
     def client(self, max_attempts=1, **config_kwargs):
+        """A boto3 Chime client making at most max_attempts attempts per call: by default one,
+        so that a test sees every error chimed sends. (botocore's own "max_attempts" counts
+        retries in its default legacy mode; "total_max_attempts" counts attempts.)"""
         assert self.endpoint, "server not started"
-        cfg = Config(retries={"max_attempts": max_attempts}, connect_timeout=10, read_timeout=60,
-                     **config_kwargs)
+        cfg = Config(retries={"total_max_attempts": max_attempts}, connect_timeout=10,
+                     read_timeout=60, **config_kwargs)
         return boto3.session.Session().client(
             "chime", endpoint_url=self.endpoint, region_name=REGION,
             aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY, config=cfg)

@@ -107,9 +107,8 @@ def count_rows(path, sql, args=()):
 
 
 def client(server, **retries):
-    """A boto3 Chime client with exactly the given retry settings. Without arguments it makes
-    one attempt only (harness.client(max_attempts=1) still retries once in legacy mode, where
-    max_attempts counts retries)."""
+    """A boto3 Chime client with exactly the given retry settings; without arguments one
+    attempt only, as harness.client()."""
     retries = retries or {"total_max_attempts": 1}
     return boto3.session.Session().client(
         "chime", endpoint_url=server.endpoint, region_name=harness.REGION,

@@ -61,7 +61,8 @@ def create_key(server, *policy_args, name=None, session_token=False):
 
 def client_for(server, key, region=REGION, **config_kwargs):
     """A boto3 chime client signing with `key` (a create_key() dict)."""
-    cfg = Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=60, **config_kwargs)
+    cfg = Config(retries={"total_max_attempts": 1}, connect_timeout=10, read_timeout=60,
+                 **config_kwargs)
     return boto3.session.Session().client(
         "chime", endpoint_url=server.endpoint, region_name=region,
         aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
