@@ -5,7 +5,9 @@ calls run, the primary is killed (SIGKILL, as if the machine died) and the stand
   - no acknowledged write is lost: each user's stored PIN is the last PIN acknowledged for it,
     every earlier one is retired, and there is one audit record per acknowledged reset (a reset
     answered 503 left nothing behind);
-  - every failed call during the switch is a 503 ServiceUnavailableException;
+  - every failed call during the switch is a 503 ServiceUnavailableException with Retry-After,
+    and a call made during the outage gets its 503 after chimed's 2 s wait for a primary, not
+    when the outage ends (even with every writer resolving a COMMIT in doubt), writing nothing;
   - resets succeed again afterwards, from the same chimed process.
 
 Skipped, with the reason printed, only where PostgreSQL is not installed."""
@@ -27,7 +29,7 @@ NO_THROTTLE = {"CHIMED_PIN_RESET_LIMIT": "100000:100000", "CHIMED_THROTTLE": "10
 WORKERS = 4
 USERS_PER_WORKER = 3
 BEFORE_S = 3.0        # load before the primary dies
-PROMOTE_AFTER_S = 1.0  # the outage before the standby is promoted
+PROMOTE_AFTER_S = 6.0  # the outage: longer than chimed's 2 s wait for a primary
 AFTER_S = 5.0         # load after the promotion
 
 
@@ -55,9 +57,22 @@ class PostgresFailoverTest(unittest.TestCase):
             users.append(chime.create_user(AccountId=account_id, Email=email,
                                            Username=email.split("@")[0])["User"])
         initial = {u["UserId"]: u["PersonalPIN"] for u in users}
+        email = unique("probe") + "@example.com"
+        probe_user = chime.create_user(AccountId=account_id, Email=email,
+                                       Username=email.split("@")[0])["User"]
+        probe, probe_client = {}, self.chimed.client()
+
+        def probe_during_outage():
+            # Started after the kill, so it cannot be in a batch whose COMMIT is in doubt.
+            try:
+                probe_client.reset_personal_pin(AccountId=account_id, UserId=probe_user["UserId"])
+                probe["outcome"] = "a 200"
+            except Exception as e:  # a read timeout too: it waited for the whole outage
+                probe["outcome"] = e
+            probe["answered_at"] = time.time()
 
         acked = collections.defaultdict(list)  # user -> PINs in acknowledgement order
-        failures = []                           # (phase, http status, error code)
+        failures = []  # (phase at the call, http status, error code, Retry-After)
         phase = {"name": "before"}
         successes = collections.Counter()
         stop = threading.Event()
@@ -73,8 +88,12 @@ class PostgresFailoverTest(unittest.TestCase):
                 try:
                     resp = client.reset_personal_pin(AccountId=account_id, UserId=uid)
                 except ClientError as e:
-                    failures.append((current, e.response["ResponseMetadata"]["HTTPStatusCode"],
-                                     e.response.get("Error", {}).get("Code")))
+                    meta = e.response["ResponseMetadata"]
+                    modelled = isinstance(e, client.exceptions.ServiceUnavailableException)
+                    failures.append((current, meta["HTTPStatusCode"],
+                                     e.response.get("Error", {}).get("Code") if modelled
+                                     else "not the modelled class: %r" % e,
+                                     meta["HTTPHeaders"].get("retry-after")))
                     time.sleep(0.05)
                     continue
                 acked[uid].append(resp["User"]["PersonalPIN"])
@@ -87,9 +106,12 @@ class PostgresFailoverTest(unittest.TestCase):
         time.sleep(BEFORE_S)
         phase["name"] = "switch"
         self.primary.kill9()
-        time.sleep(PROMOTE_AFTER_S)
+        time.sleep(0.5)
+        prober = threading.Thread(target=probe_during_outage, daemon=True)
+        prober.start()
+        time.sleep(PROMOTE_AFTER_S - 0.5)
+        promoting_at = time.time()
         self.standby.promote()
-        promoted_at = time.time()
         phase["name"] = "after"
         time.sleep(AFTER_S)
         stop.set()
@@ -100,8 +122,19 @@ class PostgresFailoverTest(unittest.TestCase):
             successes["before"], successes["switch"], successes["after"], len(failures)))
         self.assertGreater(successes["before"], 0)
         self.assertGreater(successes["after"], 0, "chimed did not recover after the promotion")
-        bad = [f for f in failures if f[1] != 503]
-        self.assertEqual(bad, [], "failures other than 503 during the switch")
+        bad = [f for f in failures
+               if f[1] != 503 or f[2] != "ServiceUnavailableException" or not f[3]]
+        self.assertEqual(bad, [], "failures other than 503 ServiceUnavailableException with "
+                                  "Retry-After during the switch")
+        prober.join(timeout=60)
+        self.assertIsInstance(probe.get("outcome"),
+                              probe_client.exceptions.ServiceUnavailableException,
+                              "a call during the outage: %r" % probe.get("outcome"))
+        self.assertTrue(probe["outcome"].response["ResponseMetadata"]["HTTPHeaders"]
+                        .get("retry-after"), "a 503 without Retry-After")
+        self.assertLess(probe["answered_at"], promoting_at,
+                        "a call made during the %.0f s outage was answered only after the "
+                        "promotion" % PROMOTE_AFTER_S)
 
         # The new primary holds exactly what was acknowledged.
         chime = self.chimed.client()
@@ -113,6 +146,9 @@ class PostgresFailoverTest(unittest.TestCase):
             self.assertEqual(stored, history[-1],
                              "user %s: stored PIN is not the last acknowledged one" % uid)
             superseded += history[:-1]
+        self.assertEqual(chime.get_user(AccountId=account_id, UserId=probe_user["UserId"])
+                         ["User"]["PersonalPIN"], probe_user["PersonalPIN"],
+                         "the reset answered 503 during the outage changed the PIN")
         all_pins = [p for h in acked.values() for p in h] + list(initial.values())
         self.assertEqual(len(all_pins), len(set(all_pins)), "a PIN was handed out twice")
         if superseded:
