@@ -145,7 +145,7 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
   void SetUp() override {
     if (std::string why = GetParam().unavailable(); !why.empty()) GTEST_SKIP() << why;
     store_ = GetParam().make();
-    ASSERT_NE(store_, nullptr);
+    ASSERT_NE(store_, nullptr) << "could not open the store (see the lines above)";
   }
   void TearDown() override {
     if (store_ != nullptr) store_->Close();
@@ -409,7 +409,7 @@ class ResetPinTest : public StoreContractTest {
  protected:
   void SetUp() override {
     StoreContractTest::SetUp();
-    if (IsSkipped()) return;
+    if (IsSkipped() || HasFatalFailure()) return;  // the base fixture skipped or failed
     ASSERT_TRUE(AddAccount(MakeAccount("acc-1")).ok());
     ASSERT_TRUE(AddAccount(MakeAccount("acc-2")).ok());
     ASSERT_TRUE(AddUser(MakeUser("acc-1", "u-1", "a@example.com", "1111122222")).ok());
@@ -1120,9 +1120,15 @@ class TempSqliteStore final : public Store {
 // Every test gets a fresh database on the process's server.
 std::unique_ptr<Store> MakePostgresStore() {
   auto url = postgres::PgTestServer::Get().NewDatabase();
-  if (!url.ok()) return nullptr;
+  if (!url.ok()) {
+    ADD_FAILURE() << url.status().ToString();
+    return nullptr;
+  }
   auto opened = postgres::PgStore::Open(*url);
-  if (!opened.ok()) return nullptr;
+  if (!opened.ok()) {
+    ADD_FAILURE() << opened.status().ToString();
+    return nullptr;
+  }
   return std::move(opened).value();
 }
 

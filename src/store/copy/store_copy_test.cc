@@ -125,7 +125,7 @@ TEST(StoreCopyTest, SqliteToPostgres) {
   sqlite::TempDir dir;
   auto from = OpenSqlite(dir, "from.db");
   auto url = postgres::PgTestServer::Get().NewDatabase();
-  ASSERT_TRUE(url.ok());
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
   auto to = postgres::PgStore::Open(*url);
   ASSERT_TRUE(from && to.ok());
   CopyVerifyAndTamper(*from, **to);

@@ -36,7 +36,7 @@ class PgResetPinTest : public PgStoreTest {
  protected:
   void SetUp() override {
     PgStoreTest::SetUp();
-    if (IsSkipped()) return;
+    if (IsSkipped() || HasFatalFailure()) return;  // the base fixture skipped or failed
     store_ = Open();
     ASSERT_NE(store_, nullptr);
     AddAccountA(url_);
@@ -125,7 +125,7 @@ class PgResetRaceTest : public PgResetPinTest, public ::testing::WithParamInterf
  protected:
   void SetUp() override {
     PgResetPinTest::SetUp();
-    if (IsSkipped() || GetParam() != ResetPath::kQueued) return;
+    if (IsSkipped() || HasFatalFailure() || GetParam() != ResetPath::kQueued) return;
     PgStoreOptions options;
     options.writer.pipelined_resets = false;
     store_->Close();
@@ -314,7 +314,7 @@ class PgQueuedResetsTest : public PgResetPinTest {
  protected:
   void SetUp() override {
     PgResetPinTest::SetUp();
-    if (IsSkipped()) return;
+    if (IsSkipped() || HasFatalFailure()) return;  // the base fixture skipped or failed
     PgStoreOptions options;
     options.writer.threads = 1;  // the one this holds
     options.writer.pipelined_resets = pipelined();

@@ -55,11 +55,12 @@ PgTestServer::PgTestServer() {
     unavailable_ = reason.empty() ? "pg_fixture.py check failed" : reason;
     return;
   }
-  std::string out = RunCapture(Fixture() + " start --watch-pid " + std::to_string(::getpid()), &ok);
+  std::string out =
+      RunCapture(Fixture() + " start --watch-pid " + std::to_string(::getpid()) + " 2>&1", &ok);
   admin_url_ = Field(out, "url");
   dir_ = Field(out, "dir");
   if (!ok || admin_url_.empty()) {
-    unavailable_ = "could not start a PostgreSQL server with pg_fixture.py: " + out;
+    start_error_ = "could not start a PostgreSQL server with pg_fixture.py: " + out;
   }
 }
 
@@ -81,6 +82,7 @@ std::string PgTestServer::UrlFor(const std::string& dbname) const {
 
 StatusOr<std::string> PgTestServer::NewDatabase() {
   if (!unavailable_.empty()) return Unavailable(unavailable_);
+  if (!start_error_.empty()) return Unavailable(start_error_);
   std::string name;
   {
     static std::mutex mu;

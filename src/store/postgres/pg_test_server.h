@@ -5,6 +5,8 @@
 // (initdb in a temporary directory, 127.0.0.1 on a free port, a non-root user, fsync and
 // synchronous_commit on); it is stopped at exit, and by the fixture's watchdog if the test
 // process dies. Where PostgreSQL is not installed, unavailable() says why, for GTEST_SKIP.
+// Where it is installed but the server does not start, that is a failure, not a skip:
+// NewDatabase() fails with the reason, so every test that needs the server fails.
 #pragma once
 
 #include <string>
@@ -35,6 +37,7 @@ class PgTestServer {
   std::string admin_url_;  // ends in "/postgres" (or the database of $CHIMED_TEST_PG_URL)
   std::string dir_;        // non-empty when we started the server ourselves
   std::string unavailable_;
+  std::string start_error_;  // installed, but the private server did not start
   int next_db_ = 0;
 };
 
