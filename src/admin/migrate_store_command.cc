@@ -86,7 +86,14 @@ int RunMigrate(const MigrateOptions& o) {
     ProgressPrinter progress("copying");
     s = store::CopyStore(source, **to, std::ref(progress), o.chunk);
   }
-  if (!s.ok()) return Fail("copy failed", s);
+  if (s.code() == Code::kInvalidArgument) return Fail("copy refused", s);  // nothing written
+  if (!s.ok()) {
+    // Chunks already committed stay: chimed must not serve that database as it is.
+    return Fail(
+        "copy failed; the destination holds a partial copy: drop and create it again, then "
+        "rerun migrate-store",
+        s);
+  }
   {
     ProgressPrinter progress("verifying");
     s = store::VerifyCopy(source, **to, std::ref(progress));

@@ -1,12 +1,14 @@
 """`chimed migrate-store` (issue 8): data made through the API on SQLite is copied into PostgreSQL,
 verified, and served from there by a new chimed: the same accounts, users (in the same listing
-order), PINs, and retired PINs that stay retired.
+order), PINs, and retired PINs that stay retired. A copy that fails half way says that the
+destination holds a partial copy and how to start again.
 
 Skipped, with the reason printed, only where PostgreSQL is not installed."""
 
 import os
 import secrets
 import signal
+import sqlite3
 import subprocess
 import unittest
 
@@ -22,11 +24,49 @@ class MigrateStoreTest(unittest.TestCase):
         self.pg = pg_fixture.start_server("migrate", self.addCleanup)
         self.master_key = secrets.token_hex(32)
 
-    def migrate(self, source, dest):
+    def migrate(self, source, dest, *args):
         env = dict(os.environ, CHIMED_MIGRATE_TO=dest)
-        return subprocess.run([chimed_bin(), "migrate-store", "--from", "sqlite:" + source],
-                              env=env, stdin=subprocess.DEVNULL, capture_output=True,
+        return subprocess.run([chimed_bin(), "migrate-store", "--from", "sqlite:" + source] +
+                              list(args), env=env, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=300)
+
+    def test_a_copy_that_fails_half_way_says_the_destination_must_be_made_again(self):
+        old = ChimedServer(name="migrate-half", extra_env=dict(NO_THROTTLE,
+                                                                CHIMED_MASTER_KEY=self.master_key))
+        self.addCleanup(old.cleanup)
+        old.start()
+        chime = old.client()
+        account_id = chime.create_account(Name=unique("half"))["Account"]["AccountId"]
+        users = []
+        for _ in range(2):
+            email = unique("u") + "@example.com"
+            users.append(chime.create_user(AccountId=account_id, Email=email,
+                                           Username=email.split("@")[0])["User"])
+        old.stop(signal.SIGTERM)
+        # A source that PostgreSQL refuses part way: its second user holds the first one's PIN
+        # (the file edited past chimed, without its unique index).
+        source = os.path.join(old.data_dir, "chimed.db")
+        con = sqlite3.connect(source)
+        con.execute("DROP INDEX users_pin")
+        con.execute("UPDATE users SET pin = ? WHERE user_id = ?",
+                    (users[0]["PersonalPIN"], users[1]["UserId"]))
+        con.commit()
+        con.close()
+
+        url = self.pg.create_database("half")
+        p = self.migrate(source, url, "--chunk", "1")  # one record per transaction
+        err = p.stderr.decode(errors="replace")
+        self.assertEqual(p.returncode, 1, err)
+        self.assertIn("the destination holds a partial copy: drop and create it again", err)
+        self.assertNotIn(users[0]["PersonalPIN"], err)
+        copied = self.pg.sql("SELECT count(*) FROM users", dbname="half").strip()
+        self.assertEqual(int(copied), 1, "the first user's transaction should have committed")
+
+        again = self.migrate(source, url)
+        err = again.stderr.decode(errors="replace")
+        self.assertEqual(again.returncode, 1, err)
+        self.assertIn("If an earlier migrate-store was interrupted, drop and create the database "
+                      "again", err)
 
     def test_sqlite_data_is_served_from_postgres_after_migration(self):
         env = dict(NO_THROTTLE, CHIMED_MASTER_KEY=self.master_key)

@@ -1,7 +1,12 @@
 #include "store/copy/store_copy.h"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace chime::store {
@@ -125,6 +130,62 @@ Status ForEachRecord(Tx& tx, const EmitFn& emit) {
   return OkStatus();
 }
 
+// Records handed from one walk (a thread of its own) to another, at most `capacity` at a time.
+class RowQueue {
+ public:
+  explicit RowQueue(size_t capacity) : capacity_(capacity) {}
+
+  // Waits for room; kCancelled once the reader gave up (Cancel), so that the walk stops.
+  Status Push(const std::string& table, Row row) {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [&] { return cancelled_ || rows_.size() < capacity_; });
+    if (cancelled_) {
+      push_cancelled_ = true;
+      return Internal("verification ended");
+    }
+    rows_.emplace_back(table, std::move(row));
+    ready_.notify_one();
+    return OkStatus();
+  }
+  // The writer's walk ended, with `status`.
+  void Close(Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    status_ = std::move(status);
+    ready_.notify_one();
+  }
+  // The next record; nullopt once the walk ended and every record was taken.
+  std::optional<std::pair<std::string, Row>> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [&] { return closed_ || !rows_.empty(); });
+    if (rows_.empty()) return std::nullopt;
+    auto row = std::move(rows_.front());
+    rows_.pop_front();
+    room_.notify_one();
+    return row;
+  }
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    room_.notify_all();
+  }
+  // How the walk ended (OK until it has); a walk stopped by Cancel() counts as OK.
+  Status status() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return push_cancelled_ ? OkStatus() : status_;
+  }
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::condition_variable room_, ready_;
+  std::deque<std::pair<std::string, Row>> rows_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+  bool push_cancelled_ = false;
+  Status status_;
+};
+
 // Buffers write functions and flushes them as one transaction per `chunk`.
 class ChunkWriter {
  public:
@@ -163,8 +224,10 @@ StatusOr<RowCounts> Counts(Store& store) {
 Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk) {
   ASSIGN_OR_RETURN(RowCounts dest, Counts(to));
   if (Total(dest) != 0) {
+    // Most often an earlier copy that was interrupted: it committed chunk by chunk.
     return InvalidArgument("The destination store is not empty (" + std::to_string(Total(dest)) +
-                           " rows); migrate into an empty database.");
+                           " rows); migrate into an empty database. If an earlier migrate-store "
+                           "was interrupted, drop and create the database again, then rerun it.");
   }
   ChunkWriter writer(to, chunk);
   return from.Read([&](Tx& src) -> Status {
@@ -245,33 +308,49 @@ Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk) 
 }
 
 Status VerifyCopy(Store& from, Store& to, const ProgressFn& progress) {
-  // Both walks produce records in the same order, so the copy is compared with a cursor.
-  std::vector<std::pair<std::string, Row>> expected;
-  RETURN_IF_ERROR(from.Read([&](Tx& tx) {
-    return ForEachRecord(tx, [&](const std::string& table, Row row) {
-      expected.emplace_back(table, std::move(row));
-      return OkStatus();
+  ASSIGN_OR_RETURN(RowCounts counts, Counts(from));
+  // Both walks produce records in the same order, so the copy is compared as it is read: the
+  // source's walk runs on a thread of its own and hands its records over through a bounded
+  // queue, so memory stays flat however large the stores are.
+  RowQueue expected(1024);  // fewer than the tests copy, so that the bound is exercised
+  std::thread source([&] {
+    Status s = from.Read([&](Tx& tx) {
+      return ForEachRecord(tx, [&](const std::string& table, Row row) {
+        return expected.Push(table, std::move(row));
+      });
     });
-  }));
-  size_t next = 0;
-  CopyProgress p{"", 0, static_cast<int64_t>(expected.size())};
-  RETURN_IF_ERROR(to.Read([&](Tx& tx) {
+    expected.Close(std::move(s));
+  });
+  CopyProgress p{"", 0, Total(counts)};
+  Status compared = to.Read([&](Tx& tx) {
     return ForEachRecord(tx, [&](const std::string& table, Row row) -> Status {
-      if (next >= expected.size()) {
+      std::optional<std::pair<std::string, Row>> want = expected.Pop();
+      if (!want) {
+        RETURN_IF_ERROR(expected.status());
         return Internal("Verification failed: the destination has an extra " + row.label + ".");
       }
-      const auto& [want_table, want] = expected[next++];
-      if (want_table != table || want.text != row.text) {
-        return Internal("Verification failed: " + want.label + " differs in the destination.");
+      if (want->first != table || want->second.label != row.label) {
+        return Internal("Verification failed: the destination has " + row.label +
+                        " where the source has " + want->second.label + ".");
+      }
+      if (want->second.text != row.text) {
+        return Internal("Verification failed: " + want->second.label +
+                        " differs in the destination.");
       }
       p.table = table;
       ++p.done;
-      if (progress && (p.done % 100 == 0 || p.done == p.total)) progress(p);
+      if (progress && p.done % 100 == 0) progress(p);
       return OkStatus();
     });
-  }));
-  if (next != expected.size()) {
-    return Internal("Verification failed: " + expected[next].second.label +
+  });
+  std::optional<std::pair<std::string, Row>> missing;
+  if (compared.ok()) missing = expected.Pop();
+  expected.Cancel();  // the source's walk stops at its next record, if it has not ended
+  source.join();
+  RETURN_IF_ERROR(compared);
+  RETURN_IF_ERROR(expected.status());
+  if (missing) {
+    return Internal("Verification failed: " + missing->second.label +
                     " is missing from the destination.");
   }
   if (progress) progress(p);

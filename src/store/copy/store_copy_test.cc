@@ -82,8 +82,15 @@ void CopyVerifyAndTamper(Store& from, Store& to) {
                   .ok());
   EXPECT_EQ(last_done, total);
   EXPECT_EQ(total, 3 + 1201 + 700 + 700 + 2 + 1);
-  Status v = VerifyCopy(from, to, nullptr);
+  int64_t verified = -1, verify_total = 0;
+  Status v = VerifyCopy(from, to, [&](const CopyProgress& p) {
+    EXPECT_GE(p.done, verified);
+    verified = p.done;
+    verify_total = p.total;
+  });
   EXPECT_TRUE(v.ok()) << v.ToString();
+  EXPECT_EQ(verified, total);
+  EXPECT_EQ(verify_total, total);
 
   // Page order of the users of an account is kept.
   auto first = [](Store& s) {
@@ -107,8 +114,38 @@ void CopyVerifyAndTamper(Store& from, Store& to) {
   EXPECT_EQ(bad.code(), Code::kInternal);
   EXPECT_NE(bad.message().find("document account-settings/a1"), std::string::npos) << bad.message();
 
-  // Copying again into the now non-empty destination is refused.
-  EXPECT_EQ(CopyStore(from, to, nullptr).code(), Code::kInvalidArgument);
+  // A record only the source has, and one only the destination has (after the others).
+  ASSERT_TRUE(to.WriteAndWait([](Tx& tx) {
+                  return tx.PutDocument("account-settings", "a1", "{\"x\":1}");
+                }).ok());
+  ASSERT_TRUE(
+      from.WriteAndWait([](Tx& tx) { return tx.PutDocument("zz", "only-here", "{}"); }).ok());
+  bad = VerifyCopy(from, to, nullptr);
+  EXPECT_NE(bad.message().find("where the source has document zz/only-here"), std::string::npos)
+      << bad.message();
+  ASSERT_TRUE(to.WriteAndWait([](Tx& tx) { return tx.PutDocument("zz", "only-here", "{}"); }).ok());
+  ASSERT_TRUE(from.WriteAndWait([](Tx& tx) {
+                    AccessKeyRecord k;
+                    k.access_key_id = "AKIAZZLAST";
+                    k.encrypted_secret = "sealed";
+                    k.policy_json = "{}";
+                    return tx.InsertAccessKey(k);
+                  })
+                  .ok());
+  bad = VerifyCopy(from, to, nullptr);
+  EXPECT_NE(bad.message().find("access key AKIAZZLAST is missing from the destination"),
+            std::string::npos)
+      << bad.message();
+  ASSERT_TRUE(to.WriteAndWait([](Tx& tx) { return tx.PutDocument("zz", "extra", "{}"); }).ok());
+  bad = VerifyCopy(from, to, nullptr);
+  EXPECT_NE(bad.message().find("the destination has document zz/extra where"), std::string::npos)
+      << bad.message();
+
+  // Copying again into the now non-empty destination is refused, saying what to do.
+  Status again = CopyStore(from, to, nullptr);
+  EXPECT_EQ(again.code(), Code::kInvalidArgument);
+  EXPECT_NE(again.message().find("drop and create the database again"), std::string::npos)
+      << again.message();
 }
 
 TEST(StoreCopyTest, SqliteToSqlite) {
