@@ -279,6 +279,32 @@ TEST_F(PgStoreTest, ReconnectsAfterTheServerDropsEveryConnection) {
   EXPECT_EQ(Counter(*store, "c"), 2);
 }
 
+// The read pool is bounded: more concurrent reads than connections wait for one, and all of
+// them complete.
+TEST_F(PgStoreTest, ReadsBeyondThePoolWaitForAConnection) {
+  PgStoreOptions options;
+  options.max_read_connections = 2;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  std::atomic<int> inside{0}, most{0};
+  std::vector<std::future<Status>> reads;
+  for (int i = 0; i < 6; ++i) {
+    reads.push_back(std::async(std::launch::async, [&] {
+      return store->Read([&](Tx& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetDocument("counter", "c").status());  // holds a connection now
+        int now = ++inside;
+        for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        --inside;
+        return OkStatus();
+      });
+    }));
+  }
+  for (auto& r : reads) EXPECT_TRUE(r.get().ok());
+  EXPECT_EQ(most.load(), 2);  // never more than the pool, and the pool was used in parallel
+}
+
 // Reads send BEGIN with their first statement and do not wait for COMMIT (pg_store.cc); a read
 // of several statements must still see one snapshot.
 TEST_F(PgStoreTest, ReadOfSeveralStatementsSeesOneSnapshot) {
