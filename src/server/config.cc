@@ -42,6 +42,12 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
       ->envname("CHIMED_PG_WRITERS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--pg-read-connections", c.pg_read_connections,
+                 "PostgreSQL store only: read connections at most; reads beyond them wait for "
+                 "one (see docs/operating-at-scale.md, Sizing)")
+      ->envname("CHIMED_PG_READ_CONNECTIONS")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   app.add_option("--sqlite-wal-limit-mib", c.sqlite_wal_limit_mib,
                  "SQLite store only: WAL size in MiB past which the writer starts the WAL over, "
                  "so its file stays near this size under writes that never pause (0: unbounded)")

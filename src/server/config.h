@@ -25,6 +25,11 @@ struct ServerConfig {
   // 2 by default: a fifth more resets per second than 1 on the 2-core bench machine, and 3 no
   // more than 2 (docs/operating-at-scale.md).
   int pg_writers = 2;
+  // --pg-read-connections / CHIMED_PG_READ_CONNECTIONS: the most read connections one instance
+  // keeps open; reads beyond it wait for one. With the writers, what each instance takes of the
+  // server's max_connections. The default is PgStoreOptions::max_read_connections (a test keeps
+  // the two equal).
+  int pg_read_connections = 8;
   // --sqlite-wal-limit-mib / CHIMED_SQLITE_WAL_LIMIT_MIB: SQLite store only. Once the WAL holds
   // more than this, the writer starts it over between two batches, and a WAL file that grew
   // past it is trimmed back (store/sqlite/wal_rewinder.h). 0 = unbounded. The default is

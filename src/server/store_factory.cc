@@ -25,6 +25,7 @@ StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url,
   if (store::postgres::IsPostgresUrl(url)) {
     store::postgres::PgStoreOptions options;
     options.writer.threads = config.pg_writers;
+    options.max_read_connections = config.pg_read_connections;
     ASSIGN_OR_RETURN(auto pg, store::postgres::PgStore::Open(url, options));
     return std::unique_ptr<store::Store>(std::move(pg));
   }

@@ -26,7 +26,8 @@ StatusOr<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config);
 
 // Opens the store an explicit URL names ("sqlite:PATH" or a PostgreSQL URL), without touching
 // any data directory. For tools such as `chimed migrate-store`. Of `config`, only the store
-// tuning is used: pg_writers for PostgreSQL, sqlite_wal_limit_mib for SQLite.
+// tuning is used: pg_writers and pg_read_connections for PostgreSQL, sqlite_wal_limit_mib for
+// SQLite.
 StatusOr<std::unique_ptr<store::Store>> OpenStoreUrl(const std::string& url,
                                                      const ServerConfig& config = ServerConfig());
 
