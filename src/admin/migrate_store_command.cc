@@ -82,17 +82,20 @@ int RunMigrate(const MigrateOptions& o) {
   if (!to.ok()) return Fail("cannot open " + server::DescribeStoreUrl(o.to), to.status());
   store::Store& source = (*from)->store();
   Status s;
+  int64_t written = 0;
   {
     ProgressPrinter progress("copying");
-    s = store::CopyStore(source, **to, std::ref(progress), o.chunk);
+    s = store::CopyStore(source, **to, std::ref(progress), o.chunk, &written);
   }
-  if (s.code() == Code::kInvalidArgument) return Fail("copy refused", s);  // nothing written
+  // Told apart by what was written, not by the error's code: PostgreSQL's data errors (a
+  // string that is not UTF-8, say) are kInvalidArgument too, and may come after chunks landed.
+  if (!s.ok() && written == 0) return Fail("nothing was copied", s);
   if (!s.ok()) {
     // Chunks already committed stay: chimed must not serve that database as it is.
-    return Fail(
-        "copy failed; the destination holds a partial copy: drop and create it again, then "
-        "rerun migrate-store",
-        s);
+    return Fail("copy failed after " + std::to_string(written) +
+                    " records; the destination holds a partial copy: drop and create it again, "
+                    "then rerun migrate-store",
+                s);
   }
   {
     ProgressPrinter progress("verifying");

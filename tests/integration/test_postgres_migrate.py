@@ -7,6 +7,7 @@ Skipped, with the reason printed, only where PostgreSQL is not installed."""
 
 import os
 import secrets
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -43,30 +44,47 @@ class MigrateStoreTest(unittest.TestCase):
             users.append(chime.create_user(AccountId=account_id, Email=email,
                                            Username=email.split("@")[0])["User"])
         old.stop(signal.SIGTERM)
-        # A source that PostgreSQL refuses part way: its second user holds the first one's PIN
-        # (the file edited past chimed, without its unique index).
-        source = os.path.join(old.data_dir, "chimed.db")
-        con = sqlite3.connect(source)
-        con.execute("DROP INDEX users_pin")
-        con.execute("UPDATE users SET pin = ? WHERE user_id = ?",
-                    (users[0]["PersonalPIN"], users[1]["UserId"]))
-        con.commit()
-        con.close()
+        pristine = os.path.join(old.data_dir, "chimed.db")
 
-        url = self.pg.create_database("half")
-        p = self.migrate(source, url, "--chunk", "1")  # one record per transaction
-        err = p.stderr.decode(errors="replace")
-        self.assertEqual(p.returncode, 1, err)
-        self.assertIn("the destination holds a partial copy: drop and create it again", err)
-        self.assertNotIn(users[0]["PersonalPIN"], err)
-        copied = self.pg.sql("SELECT count(*) FROM users", dbname="half").strip()
-        self.assertEqual(int(copied), 1, "the first user's transaction should have committed")
+        # Sources PostgreSQL refuses part way, as files edited past chimed: the second user
+        # holds the first one's PIN (a unique violation), or a display name that is not UTF-8
+        # (a data error, which chimed maps to the same code as a refused copy).
+        def duplicate_pin(con):
+            con.execute("DROP INDEX users_pin")
+            con.execute("UPDATE users SET pin = ? WHERE user_id = ?",
+                        (users[0]["PersonalPIN"], users[1]["UserId"]))
 
-        again = self.migrate(source, url)
-        err = again.stderr.decode(errors="replace")
-        self.assertEqual(again.returncode, 1, err)
-        self.assertIn("If an earlier migrate-store was interrupted, drop and create the database "
-                      "again", err)
+        def not_utf8(con):
+            con.execute("UPDATE users SET display_name = CAST(x'ff41' AS TEXT) "
+                        "WHERE user_id = ?", (users[1]["UserId"],))
+
+        for name, edit in (("dup", duplicate_pin), ("utf8", not_utf8)):
+            with self.subTest(name):
+                source = os.path.join(old.data_dir, name + ".db")
+                shutil.copyfile(pristine, source)
+                con = sqlite3.connect(source)
+                edit(con)
+                con.commit()
+                con.close()
+
+                url = self.pg.create_database("half_" + name)
+                p = self.migrate(source, url, "--chunk", "1")  # one record per transaction
+                err = p.stderr.decode(errors="replace")
+                self.assertEqual(p.returncode, 1, err)
+                self.assertIn("the destination holds a partial copy: drop and create it again",
+                              err)
+                self.assertNotIn("nothing was copied", err)
+                self.assertNotIn(users[0]["PersonalPIN"], err)
+                copied = self.pg.sql("SELECT count(*) FROM users", dbname="half_" + name).strip()
+                self.assertEqual(int(copied), 1,
+                                 "the first user's transaction should have committed")
+
+                again = self.migrate(source, url)
+                err = again.stderr.decode(errors="replace")
+                self.assertEqual(again.returncode, 1, err)
+                self.assertIn("nothing was copied", err)
+                self.assertIn("If an earlier migrate-store was interrupted, drop and create the "
+                              "database again", err)
 
     def test_sqlite_data_is_served_from_postgres_after_migration(self):
         env = dict(NO_THROTTLE, CHIMED_MASTER_KEY=self.master_key)

@@ -189,7 +189,8 @@ class RowQueue {
 // Buffers write functions and flushes them as one transaction per `chunk`.
 class ChunkWriter {
  public:
-  ChunkWriter(Store& to, int chunk) : to_(to), chunk_(chunk < 1 ? 1 : chunk) {}
+  ChunkWriter(Store& to, int chunk, int64_t* written)
+      : to_(to), chunk_(chunk < 1 ? 1 : chunk), written_(written) {}
   Status Add(TxFn fn) {
     pending_.push_back(std::move(fn));
     return static_cast<int>(pending_.size()) >= chunk_ ? Flush() : OkStatus();
@@ -198,15 +199,19 @@ class ChunkWriter {
     if (pending_.empty()) return OkStatus();
     std::vector<TxFn> fns;
     fns.swap(pending_);
-    return to_.WriteAndWait([fns = std::move(fns)](Tx& tx) {
+    const auto rows = static_cast<int64_t>(fns.size());
+    RETURN_IF_ERROR(to_.WriteAndWait([fns = std::move(fns)](Tx& tx) {
       for (const auto& fn : fns) RETURN_IF_ERROR(fn(tx));
       return OkStatus();
-    });
+    }));
+    *written_ += rows;  // a failed write committed nothing: the stores resolve unknown COMMITs
+    return OkStatus();
   }
 
  private:
   Store& to_;
   const int chunk_;
+  int64_t* written_;
   std::vector<TxFn> pending_;
 };
 
@@ -221,7 +226,11 @@ StatusOr<RowCounts> Counts(Store& store) {
 
 }  // namespace
 
-Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk) {
+Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk,
+                 int64_t* rows_written) {
+  int64_t written = 0;
+  if (rows_written == nullptr) rows_written = &written;
+  *rows_written = 0;
   ASSIGN_OR_RETURN(RowCounts dest, Counts(to));
   if (Total(dest) != 0) {
     // Most often an earlier copy that was interrupted: it committed chunk by chunk.
@@ -229,7 +238,7 @@ Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk) 
                            " rows); migrate into an empty database. If an earlier migrate-store "
                            "was interrupted, drop and create the database again, then rerun it.");
   }
-  ChunkWriter writer(to, chunk);
+  ChunkWriter writer(to, chunk, rows_written);
   return from.Read([&](Tx& src) -> Status {
     ASSIGN_OR_RETURN(RowCounts counts, src.CountRows());
     CopyProgress p{"", 0, Total(counts)};

@@ -28,8 +28,11 @@ using ProgressFn = std::function<void(const CopyProgress&)>;
 
 // Copies every account, user (with its PIN), retired PIN, PIN-reset audit record, document and
 // access key of `from` into `to`, in transactions of `chunk` rows. kInvalidArgument when `to`
-// is not empty (nothing is written then); otherwise the first error of either store.
-Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk = 500);
+// is not empty (nothing is written then); otherwise the first error of either store. Chunks
+// committed before an error stay; `*rows_written` (when given) counts their rows, so a caller
+// can tell a refusal with nothing written from a partial copy whatever the error's code.
+Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk = 500,
+                 int64_t* rows_written = nullptr);
 
 // Reads both stores completely and compares them record by record. kInternal naming the first
 // difference (by table and id; never a PIN) when they differ.

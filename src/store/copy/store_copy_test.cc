@@ -70,7 +70,7 @@ std::unique_ptr<Store> OpenSqlite(const sqlite::TempDir& dir, const std::string&
 
 void CopyVerifyAndTamper(Store& from, Store& to) {
   Populate(from);
-  int64_t last_done = -1, total = 0;
+  int64_t last_done = -1, total = 0, written = -1;
   ASSERT_TRUE(CopyStore(
                   from, to,
                   [&](const CopyProgress& p) {
@@ -78,9 +78,10 @@ void CopyVerifyAndTamper(Store& from, Store& to) {
                     last_done = p.done;
                     total = p.total;
                   },
-                  250)
+                  250, &written)
                   .ok());
   EXPECT_EQ(last_done, total);
+  EXPECT_EQ(written, total);
   EXPECT_EQ(total, 3 + 1201 + 700 + 700 + 2 + 1);
   int64_t verified = -1, verify_total = 0;
   Status v = VerifyCopy(from, to, [&](const CopyProgress& p) {
@@ -142,8 +143,9 @@ void CopyVerifyAndTamper(Store& from, Store& to) {
       << bad.message();
 
   // Copying again into the now non-empty destination is refused, saying what to do.
-  Status again = CopyStore(from, to, nullptr);
+  Status again = CopyStore(from, to, nullptr, 500, &written);
   EXPECT_EQ(again.code(), Code::kInvalidArgument);
+  EXPECT_EQ(written, 0);
   EXPECT_NE(again.message().find("drop and create the database again"), std::string::npos)
       << again.message();
 }
