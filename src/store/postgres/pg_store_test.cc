@@ -107,14 +107,16 @@ TEST_F(PgStoreTest, WritesQueuedBehindAnUnresolvedCommitFailAfterTheWaitNotTheOu
   const std::string db = Sql(url_, "SELECT current_database()");
   const std::string admin = PgTestServer::Get().UrlFor("postgres");
   auto pending = std::make_shared<std::atomic<bool>>(true);
+  auto outage = std::make_shared<std::promise<void>>();
   PgStoreOptions options;
   options.connect_timeout_s = 1;
   options.writer.threads = 1;  // so that nothing else can serve the queue
   options.writer.unavailable_wait_ms = 500;
-  options.writer.commit_fault = [pending, admin, db] {
+  options.writer.commit_fault = [pending, outage, admin, db] {
     if (!pending->exchange(false)) return CommitFault::kNone;
     // The outage begins: no connection to the database succeeds until the test ends it.
     Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS false");
+    outage->set_value();
     return CommitFault::kDropBeforeCommit;
   };
   auto store = Open(options);
@@ -122,12 +124,8 @@ TEST_F(PgStoreTest, WritesQueuedBehindAnUnresolvedCommitFailAfterTheWaitNotTheOu
   std::promise<Status> first_done;
   store->Write([](Tx& tx) { return Increment(tx, "c"); },
                [&](Status s) { first_done.set_value(std::move(s)); });
-  // The first write is now in doubt (its connection dropped where COMMIT would have gone).
-  for (int i = 0; i < 200 && Sql(admin, "SELECT datallowconn FROM pg_database WHERE datname = '" +
-                                            db + "'") != "f";
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  // The first write is about to be in doubt (its connection drops where COMMIT would go).
+  ASSERT_EQ(outage->get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
   const auto queued = std::chrono::steady_clock::now();
   std::promise<Status> second_done;
   store->Write([](Tx& tx) { return Increment(tx, "c"); },

@@ -94,10 +94,11 @@ void PgWriter::SubmitReset(std::shared_ptr<PinResetJob> job, DoneFn done) {
 }
 
 void PgWriter::Enqueue(Item item) {
-  item.queued_at = Clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
+      // Stamped under the lock, so the queue's times rise front to back (FailStaleQueued).
+      item.queued_at = Clock::now();
       queue_.push_back(std::move(item));
       cv_.notify_one();
       return;
