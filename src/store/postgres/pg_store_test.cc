@@ -99,6 +99,25 @@ TEST_F(PgStoreTest, LostAnswerOfACommitThatDidNotHappenIsRetried) {
   }
 }
 
+// Ends a test's outage of its database however the test leaves: declared after the store, so
+// that connections are allowed again before the store closes (and resolves what it must).
+class OutageGuard {
+ public:
+  OutageGuard(std::string admin, std::string db) : admin_(std::move(admin)), db_(std::move(db)) {}
+  OutageGuard(const OutageGuard&) = delete;
+  OutageGuard& operator=(const OutageGuard&) = delete;
+  ~OutageGuard() { End(); }
+  void Begin() const {
+    Sql(admin_, "ALTER DATABASE \"" + db_ + "\" WITH ALLOW_CONNECTIONS false");
+    Sql(admin_, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
+                    db_ + "' AND pid <> pg_backend_pid()");
+  }
+  void End() const { Sql(admin_, "ALTER DATABASE \"" + db_ + "\" WITH ALLOW_CONNECTIONS true"); }
+
+ private:
+  std::string admin_, db_;
+};
+
 // While a COMMIT's outcome is being resolved and no server is reachable, the writer thread
 // keeps trying; the writes queued behind that batch must still get their 503 after the
 // unavailable wait, not hang for as long as the outage lasts. The interrupted write itself
@@ -108,6 +127,7 @@ TEST_F(PgStoreTest, WritesQueuedBehindAnUnresolvedCommitFailAfterTheWaitNotTheOu
   const std::string admin = PgTestServer::Get().UrlFor("postgres");
   auto pending = std::make_shared<std::atomic<bool>>(true);
   auto outage = std::make_shared<std::promise<void>>();
+  std::promise<Status> first_done, second_done;  // outlive the store, which answers them
   PgStoreOptions options;
   options.connect_timeout_s = 1;
   options.writer.threads = 1;  // so that nothing else can serve the queue
@@ -121,13 +141,12 @@ TEST_F(PgStoreTest, WritesQueuedBehindAnUnresolvedCommitFailAfterTheWaitNotTheOu
   };
   auto store = Open(options);
   ASSERT_NE(store, nullptr);
-  std::promise<Status> first_done;
+  OutageGuard guard(admin, db);
   store->Write([](Tx& tx) { return Increment(tx, "c"); },
                [&](Status s) { first_done.set_value(std::move(s)); });
   // The first write is about to be in doubt (its connection drops where COMMIT would go).
   ASSERT_EQ(outage->get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
   const auto queued = std::chrono::steady_clock::now();
-  std::promise<Status> second_done;
   store->Write([](Tx& tx) { return Increment(tx, "c"); },
                [&](Status s) { second_done.set_value(std::move(s)); });
   auto second = second_done.get_future();
@@ -139,11 +158,44 @@ TEST_F(PgStoreTest, WritesQueuedBehindAnUnresolvedCommitFailAfterTheWaitNotTheOu
   EXPECT_EQ(first.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
       << "the interrupted write was answered before its outcome was known";
   // The outage ends: the first write's COMMIT is found not to have happened, and it runs again.
-  Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS true");
+  guard.End();
   ASSERT_EQ(first.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   EXPECT_TRUE(first.get().ok());
   EXPECT_EQ(Counter(*store, "c"), 1);  // the first write once, the second never
   EXPECT_EQ(store->stats().writer.resolved_aborted, 1);
+}
+
+// A write that queued while the batch ahead of it waited for a server gets its 503 the
+// unavailable wait after it was queued, not after a wait of its own begun when the batch ahead
+// gave up (which made it wait up to twice as long).
+TEST_F(PgStoreTest, AWriteQueuedBehindABatchWaitingForAServerWaitsFromWhenItQueued) {
+  constexpr auto kWait = std::chrono::milliseconds(2000);
+  std::promise<Status> first_done, second_done;  // outlive the store, which answers them
+  PgStoreOptions options;
+  options.connect_timeout_s = 1;
+  options.writer.threads = 1;  // the second write queues behind the first
+  options.writer.unavailable_wait_ms = static_cast<int>(kWait.count());
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return Increment(tx, "c"); }).ok());
+  OutageGuard guard(PgTestServer::Get().UrlFor("postgres"), Sql(url_, "SELECT current_database()"));
+  guard.Begin();
+  store->Write([](Tx& tx) { return Increment(tx, "c"); },
+               [&](Status s) { first_done.set_value(std::move(s)); });
+  std::this_thread::sleep_for(kWait / 2);
+  const auto queued = std::chrono::steady_clock::now();
+  store->Write([](Tx& tx) { return Increment(tx, "c"); },
+               [&](Status s) { second_done.set_value(std::move(s)); });
+  auto second = second_done.get_future();
+  ASSERT_EQ(second.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  const auto waited = std::chrono::steady_clock::now() - queued;
+  EXPECT_EQ(second.get().code(), Code::kUnavailable);
+  EXPECT_GE(waited, kWait);
+  // Before, 1.5 x the wait; the margin is for connection attempts on a loaded machine.
+  EXPECT_LT(waited, kWait * 13 / 10) << "the second write waited from when the first gave up";
+  EXPECT_EQ(first_done.get_future().get().code(), Code::kUnavailable);
+  guard.End();
+  EXPECT_EQ(Counter(*store, "c"), 1);  // neither write happened
 }
 
 TEST_F(PgStoreTest, ReadModifyWriteFromTwoInstancesLosesNoUpdate) {

@@ -214,13 +214,16 @@ void PgWriter::RunBatch(Worker& w, std::vector<Item>& batch) {
 void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
                               std::vector<Status>& results) {
   int attempts = 0;
-  std::optional<Clock::time_point> no_server_since;
+  // The wait for a server counts from when the batch's oldest write was queued, not from when
+  // this thread took it up: a write that queued behind a batch giving up the same wait would
+  // otherwise wait twice as long.
+  Clock::time_point queued = Clock::now();
+  for (const Item* item : items) queued = std::min(queued, item->queued_at);
   for (;;) {
     Outcome outcome = RunOnce(w, items, results);
     if (outcome == Outcome::kFinal) return;
     if (outcome == Outcome::kNoServer) {
-      if (!no_server_since) no_server_since = Clock::now();
-      if (Clock::now() - *no_server_since >= milliseconds(options_.unavailable_wait_ms)) {
+      if (Clock::now() - queued >= milliseconds(options_.unavailable_wait_ms)) {
         failed_batches_.fetch_add(1);
         for (auto& r : results) r = UnavailableError();
         return;

@@ -78,7 +78,8 @@ struct PgWriterOptions {
   int threads = 2;
   size_t max_batch = 256;  // write functions per transaction at most
   int max_attempts = 8;    // runs of one function on serialization failures / lost connections
-  // How long a write waits for a reachable read-write server before failing with kUnavailable.
+  // How long a write waits for a reachable read-write server before failing with kUnavailable,
+  // counted from when it was queued.
   int unavailable_wait_ms = 2000;
   // After Close(), how long unresolved commits keep being resolved before giving up.
   int close_grace_ms = 10000;
