@@ -58,7 +58,10 @@ class MigrateStoreTest(unittest.TestCase):
             con.execute("UPDATE users SET display_name = CAST(x'ff41' AS TEXT) "
                         "WHERE user_id = ?", (users[1]["UserId"],))
 
-        for name, edit in (("dup", duplicate_pin), ("utf8", not_utf8)):
+        # What PostgreSQL says of each (as chimed words it), so that a failure to read the
+        # source cannot pass for the refusal.
+        for name, edit, refusal in (("dup", duplicate_pin, "PIN already in use"),
+                                    ("utf8", not_utf8, "cannot hold")):
             with self.subTest(name):
                 source = os.path.join(old.data_dir, name + ".db")
                 shutil.copyfile(pristine, source)
@@ -71,8 +74,9 @@ class MigrateStoreTest(unittest.TestCase):
                 p = self.migrate(source, url, "--chunk", "1")  # one record per transaction
                 err = p.stderr.decode(errors="replace")
                 self.assertEqual(p.returncode, 1, err)
-                self.assertIn("the destination holds a partial copy: drop and create it again",
-                              err)
+                self.assertIn("copy failed after 2 records; the destination holds a partial "
+                              "copy: drop and create it again", err)  # the account and a user
+                self.assertIn(refusal, err)
                 self.assertNotIn("nothing was copied", err)
                 self.assertNotIn(users[0]["PersonalPIN"], err)
                 copied = self.pg.sql("SELECT count(*) FROM users", dbname="half_" + name).strip()

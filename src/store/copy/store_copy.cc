@@ -204,7 +204,10 @@ class ChunkWriter {
       for (const auto& fn : fns) RETURN_IF_ERROR(fn(tx));
       return OkStatus();
     }));
-    *written_ += rows;  // a failed write committed nothing: the stores resolve unknown COMMITs
+    // Counted once acknowledged. A failed write committed nothing on PostgreSQL, which learns a
+    // lost COMMIT's outcome before answering; on SQLite a COMMIT whose WAL sync failed may
+    // still be found committed when the file is next opened.
+    *written_ += rows;
     return OkStatus();
   }
 

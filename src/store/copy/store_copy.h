@@ -29,8 +29,9 @@ using ProgressFn = std::function<void(const CopyProgress&)>;
 // Copies every account, user (with its PIN), retired PIN, PIN-reset audit record, document and
 // access key of `from` into `to`, in transactions of `chunk` rows. kInvalidArgument when `to`
 // is not empty (nothing is written then); otherwise the first error of either store. Chunks
-// committed before an error stay; `*rows_written` (when given) counts their rows, so a caller
-// can tell a refusal with nothing written from a partial copy whatever the error's code.
+// committed before an error stay; `*rows_written` (when given) counts the rows of those
+// acknowledged, so a caller can tell a refusal with nothing written from a partial copy whatever
+// the error's code.
 Status CopyStore(Store& from, Store& to, const ProgressFn& progress, int chunk = 500,
                  int64_t* rows_written = nullptr);
 
