@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <cctype>
+#include <utility>
 
 namespace chime::auth {
 namespace {
@@ -163,7 +164,9 @@ StatusOr<Policy> Policy::Parse(std::string_view json) {
   if (doc.HasParseError()) return InvalidArgument("The policy is not valid JSON.");
   if (!doc.IsObject()) return InvalidArgument("The policy must be a JSON object.");
   const rapidjson::Value* statements = nullptr;
-  for (const auto& m : doc.GetObject()) {
+  // Through a const view: rapidjson's mutable member iterators compare ambiguously in C++20
+  // (clang's -Wambiguous-reversed-operator), its const ones do not.
+  for (const auto& m : std::as_const(doc).GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
     if (name == "Version" || name == "Id") continue;
     if (name != "Statement") {
