@@ -99,8 +99,9 @@ TEST_F(PgStoreTest, LostAnswerOfACommitThatDidNotHappenIsRetried) {
   }
 }
 
-// Ends a test's outage of its database however the test leaves: declared after the store, so
-// that connections are allowed again before the store closes (and resolves what it must).
+// A test's outage of its database: no new connection succeeds and the established ones die
+// (Begin) until End, which also runs however the test leaves. Declared after the store, so that
+// connections are allowed again before the store closes (and resolves what it must).
 class OutageGuard {
  public:
   OutageGuard(std::string admin, std::string db) : admin_(std::move(admin)), db_(std::move(db)) {}
@@ -452,17 +453,14 @@ TEST_F(PgStoreTest, AReadThatLosesItsConnectionAndFindsNoOtherFailsCleanly) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->WriteAndWait([](Tx& tx) { return Increment(tx, "c"); }).ok());
   ASSERT_EQ(Counter(*store, "c"), 1);
-  const std::string db = Sql(url_, "SELECT current_database()");
-  const std::string admin = PgTestServer::Get().UrlFor("postgres");
+  OutageGuard outage(PgTestServer::Get().UrlFor("postgres"),
+                     Sql(url_, "SELECT current_database()"));
   // No new connection to the database succeeds; the established ones die.
-  Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS false");
-  Sql(admin,
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE application_name = 'chimed'");
+  outage.Begin();
   Status lost = store->Read([](Tx& tx) { return tx.GetDocument("counter", "c").status(); });
   EXPECT_EQ(lost.code(), Code::kUnavailable) << lost.ToString();
   // Back: the next read connects afresh.
-  Sql(admin, "ALTER DATABASE \"" + db + "\" WITH ALLOW_CONNECTIONS true");
+  outage.End();
   EXPECT_EQ(Counter(*store, "c"), 1);
 }
 
