@@ -10,7 +10,7 @@ This measures what the retired PIN costs, and whether another place for it would
 before anyone changes the schema for it. No chimed request is sent: each variant is
 `pgbench-reset` of bench/pg_bench.py (the writes of a whole reset as one statement) on its own
 copy of chimed's database (same schema, trigger and 1,000 users; built as pg_bench.py builds
-it), changed only as its row below says. Rounds alternate the variants (in order, then
+it), changed only as its entry in VARIANTS says. Rounds alternate the variants (in order, then
 reversed), and each round's rate is divided by the same round's rate of `current`.
 
 Prints a Markdown table; bench/RESULTS-postgres.md quotes it with the date of the run.
@@ -74,6 +74,9 @@ VARIANTS = {
         "at_ms, old_pin) SELECT 'pgbench', 'pgbench', account_id, user_id, 0, pin FROM old) "
         + SET_PIN),
 }
+
+# `current` is pg_bench.py's pgbench-reset, word for word, so that the two stay one yardstick.
+assert HEADER + VARIANTS["current"][2] == pg_bench.PGBENCH_RESET_SCRIPT
 
 
 # Where each variant's retired PINs end up (None: nowhere), counted afterwards beside its audit
