@@ -35,64 +35,61 @@ OLD = ("WITH old AS (SELECT account_id, user_id, pin FROM users WHERE user_id = 
        "lpad(:id::text, 12, '0') FOR UPDATE), ")
 AUDIT = ("aud AS (INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms) "
          "SELECT 'pgbench', 'pgbench', account_id, user_id, 0 FROM old) ")
+RETIRE = ("ret AS (INSERT INTO retired_pins(pin, retired_ms) SELECT pin, 0 FROM old "
+          "ON CONFLICT (pin) DO NOTHING), ")
+MARK_RETIRED = "ret AS (UPDATE issued_pins SET retired_ms = 0 WHERE pin IN (SELECT pin FROM old)), "
 SET_PIN = ("UPDATE users u SET pin = lpad(:p::text, 10, '0') FROM old "
            "WHERE u.user_id = old.user_id;\n")
 
-# name -> (what it is, the statements that change its copy (each on its own), the reset)
+RETIRED_PINS_ROWS = "SELECT count(*) FROM retired_pins"
+MARKED_RETIRED_ROWS = "SELECT count(*) FROM issued_pins WHERE retired_ms IS NOT NULL"
+
+# name -> (what it is, the statements that change its copy (each on its own), the reset, how to
+# count the PINs it retired (None: it keeps none)). The counts are taken afterwards beside the
+# audit rows: a variant that silently wrote less would look cheaper than it is. The UPDATE of
+# issued_pins does: a reset that waited for a concurrent reset of its user locks the user's
+# newest row and retires the PIN that reset gave, but the UPDATE runs in the statement's
+# snapshot (READ COMMITTED, as chimed's batches of resets), taken before that reset committed, so
+# it does not see that PIN's row in issued_pins and retires nothing.
 VARIANTS = {
     "current": (
         "today's schema: the old PIN inserted into `retired_pins` (whose statement trigger "
         "also records it in `issued_pins`)", (),
-        OLD + "ret AS (INSERT INTO retired_pins(pin, retired_ms) SELECT pin, 0 FROM old "
-        "ON CONFLICT (pin) DO NOTHING), " + AUDIT + SET_PIN),
+        OLD + RETIRE + AUDIT + SET_PIN,
+        RETIRED_PINS_ROWS),
     "no-retired": (
         "the retired PIN not written at all (a bound: what the retired PIN costs)", (),
-        OLD + AUDIT + SET_PIN),
+        OLD + AUDIT + SET_PIN, None),
     "retired-no-trigger": (
         "today's insert into `retired_pins` without its statement trigger (which records a "
         "retired PIN in `issued_pins`, where a reset's old PIN already is)",
         ("DROP TRIGGER retired_pins_issued ON retired_pins",),
-        OLD + "ret AS (INSERT INTO retired_pins(pin, retired_ms) SELECT pin, 0 FROM old "
-        "ON CONFLICT (pin) DO NOTHING), " + AUDIT + SET_PIN),
+        OLD + RETIRE + AUDIT + SET_PIN,
+        RETIRED_PINS_ROWS),
     "issued-retired": (
         "the retired PIN as a `retired_ms` column of `issued_pins`, set by an UPDATE",
         ("ALTER TABLE issued_pins ADD COLUMN retired_ms BIGINT",),
-        OLD + "ret AS (UPDATE issued_pins SET retired_ms = 0 WHERE pin IN (SELECT pin FROM old)), "
-        + AUDIT + SET_PIN),
+        OLD + MARK_RETIRED + AUDIT + SET_PIN,
+        MARKED_RETIRED_ROWS),
     "issued-retired-ff50": (
         "the same with `issued_pins` at fillfactor 50, so that the UPDATE can stay on its page "
         "(a HOT update, no new index entry)",
         ("ALTER TABLE issued_pins ADD COLUMN retired_ms BIGINT",
          "ALTER TABLE issued_pins SET (fillfactor = 50)", "VACUUM FULL issued_pins"),
-        OLD + "ret AS (UPDATE issued_pins SET retired_ms = 0 WHERE pin IN (SELECT pin FROM old)), "
-        + AUDIT + SET_PIN),
+        OLD + MARK_RETIRED + AUDIT + SET_PIN,
+        MARKED_RETIRED_ROWS),
     "audit-old-pin": (
         "the retired PIN as an `old_pin` column of the audit row chimed writes anyway "
         "(no index on it)",
         ("ALTER TABLE pin_reset_audit ADD COLUMN old_pin TEXT",),
         OLD + "aud AS (INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, "
         "at_ms, old_pin) SELECT 'pgbench', 'pgbench', account_id, user_id, 0, pin FROM old) "
-        + SET_PIN),
+        + SET_PIN,
+        "SELECT count(*) FROM pin_reset_audit WHERE old_pin IS NOT NULL"),
 }
 
 # `current` is pg_bench.py's pgbench-reset, word for word, so that the two stay one yardstick.
 assert HEADER + VARIANTS["current"][2] == pg_bench.PGBENCH_RESET_SCRIPT
-
-
-# Where each variant's retired PINs end up (None: nowhere), counted afterwards beside its audit
-# rows: a variant that silently wrote less would look cheaper than it is. The UPDATE of
-# issued_pins does: a reset that waited for a concurrent reset of its user locks the user's
-# newest row and retires the PIN that reset gave, but the UPDATE runs in the statement's
-# snapshot (READ COMMITTED, as chimed's batches of resets), taken before that reset committed, so
-# it does not see that PIN's row in issued_pins and retires nothing.
-RETIRED_COUNT = {
-    "current": "SELECT count(*) FROM retired_pins",
-    "no-retired": None,
-    "retired-no-trigger": "SELECT count(*) FROM retired_pins",
-    "issued-retired": "SELECT count(*) FROM issued_pins WHERE retired_ms IS NOT NULL",
-    "issued-retired-ff50": "SELECT count(*) FROM issued_pins WHERE retired_ms IS NOT NULL",
-    "audit-old-pin": "SELECT count(*) FROM pin_reset_audit WHERE old_pin IS NOT NULL",
-}
 
 
 def main():
@@ -128,7 +125,7 @@ def main():
         server.stop()
         pg_bench.seed(pg, account, template, users)  # builds pgb, the PIN-moved copy
         scripts = {}
-        for name, (_, change, statement) in VARIANTS.items():
+        for name, (_, change, statement, _) in VARIANTS.items():
             db = "v_" + name.replace("-", "_")
             psql(pg, f"CREATE DATABASE {db} TEMPLATE pgb", "postgres")
             for sql in change:  # one by one: VACUUM may not run in a transaction block
@@ -161,9 +158,10 @@ def main():
                 pg_bench.log(f"round {i + 1} {name:>20}: {r['req_per_s']:7.0f} tx/s, "
                              f"PostgreSQL {pg_us:.0f} µs/tx, errors {r['errors']}")
         checks = []
-        for name, (path, db) in scripts.items():
+        for name, (_, db) in scripts.items():
             audit = int(psql(pg, "SELECT count(*) FROM pin_reset_audit", db))
-            retired = int(psql(pg, RETIRED_COUNT[name], db)) if RETIRED_COUNT[name] else None
+            count_retired = VARIANTS[name][3]
+            retired = int(psql(pg, count_retired, db)) if count_retired else None
             if audit == 0:
                 sys.exit(f"pg_reset_variants: {name} wrote no audit rows")
             checks.append(f"{name} {audit:,}" + (f"/{retired:,}" if retired is not None else ""))
@@ -178,7 +176,7 @@ def main():
     print("| variant | tx/s (median) | × current, per round: median (min–max) | "
           "PostgreSQL CPU µs per reset (median) | errors |")
     print("|---|---|---|---|---|")
-    for name, (what, _, _) in VARIANTS.items():
+    for name, (what, _, _, _) in VARIANTS.items():
         rows = results[name]
         ratios = [a[0] / b[0] for a, b in zip(rows, results["current"])]
         print(f"| `{name}`: {what} | {statistics.median(r[0] for r in rows):,.0f} | "
