@@ -17,6 +17,9 @@ port, fsync and synchronous_commit on) holds two databases:
   reset's writes as one statement (`pgbench-reset`), and the UPDATE without the trigger that
   records every PIN issued (`pgbench-bare`).
 
+A third reference, `store`, is chimed's store without its HTTP front: bench/store_reset_driver
+keeps 8 resets in flight through Store::ResetPin on the `chimed` database.
+
 Rounds alternate the kinds (ABCD, then DCBA), the ratio chimed/pgbench is taken per round, and the
 report gives its median with min and max. Before each run no foreign `wrk` (another harness)
 may be running; the run waits (bounded) if one is, and a run during which one appeared is
@@ -49,7 +52,7 @@ import report  # noqa: E402
 import signing  # noqa: E402
 
 CONNECTIONS = 8
-KINDS = ("chimed", "pgbench", "pgbench-reset", "pgbench-bare")
+KINDS = ("chimed", "pgbench", "pgbench-reset", "pgbench-bare", "store")
 ID_PREFIX = "00000000-0000-4000-8000-"  # seeded user i has user id ID_PREFIX + 12-digit i
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -361,6 +364,35 @@ def run_chimed(server, pg, path, seconds):
     return r
 
 
+def run_store(driver, pg, account, users_file, seconds, pg_writers):
+    """The store's reset write at c8 without HTTP (bench/store_reset_driver.cc): the driver's
+    CPU is the store's (its client threads only wait)."""
+    argv = [driver, "--store", pg.url("chimed"), "--account", account, "--users", users_file,
+            "--key", procs.ROOT_KEY_ID, "--clients", str(CONNECTIONS), "--seconds", str(seconds),
+            "--pg-writers", str(pg_writers)]
+    audited = "SELECT count(*) FROM pin_reset_audit"
+    a0 = int(psql(pg, audited, "chimed"))
+    p0, k0, m0 = postgres_ticks(pg.postmaster_pid()), children_ticks(), cpu_busy()
+    w0 = time.monotonic()
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
+    wall = time.monotonic() - w0
+    m1 = cpu_busy()
+    if out.returncode != 0:
+        raise RuntimeError(f"store_reset_driver failed ({out.returncode}): {out.stderr[-2000:]}")
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r["requests"] = r.pop("resets")
+    # Every reset the driver counted committed its audit row, and no other.
+    written = int(psql(pg, audited, "chimed")) - a0
+    if written != r["requests"]:
+        raise RuntimeError(f"store_reset_driver counted {r['requests']} resets, "
+                           f"the audit gained {written} rows")
+    r["cpu_ticks"] = {"server": children_ticks() - k0,
+                      "postgres": postgres_ticks(pg.postmaster_pid()) - p0, "client": 0}
+    r.update(machine_shares(m0, m1))
+    r["foreign_cores"] = foreign_cores(m0, m1, sum(r["cpu_ticks"].values()), wall)
+    return r
+
+
 def _thread_medians(rounds, limit=6):
     """Each chimed thread's median share of one core over `rounds`, busiest first, as text."""
     names = {k for r in rounds for k in r.get("thread_shares", {})}
@@ -564,8 +596,16 @@ def write_report(path, res):
                    f"of the measured rounds, plus the warm-up's)")
     out.append("- `pgbench-bare`: the same UPDATE on a copy without that trigger (`pgbare`), "
                "i.e. without chimed's PIN bookkeeping; chimed's ratio to it is the stricter one")
-    out.append(f"- {len(ch)} rounds of {res['seconds']} s, the four alternating (ABCD, then "
-               "DCBA), ratios taken per round\n")
+    st = res.get("store") or []
+    if st:
+        out.append("- `store`: chimed's PostgreSQL store without its HTTP front "
+                   "(`bench/store_reset_driver`, the same Release build): 8 threads, each with "
+                   "one `Store::ResetPin` in flight, as ResetPersonalPIN calls it (its audit "
+                   "record, the CSPRNG, the cached key's check), on the same `chimed` database "
+                   "and users, with chimed's writer count. What separates it from chimed's row "
+                   "is HTTP, SigV4 and wrk; its CPU is under server")
+    out.append(f"- {len(ch)} rounds of {res['seconds']} s, the {len(KINDS)} kinds alternating "
+               "(in one order, then the reverse), ratios taken per round\n")
     out.append("| c8, single-row durable write | req/s (median) | chimed/pgbench median "
                "(min–max) | p50 / p99 (worst round) / max ms | errors | CPU µs per request: "
                "server / PostgreSQL / client |")
@@ -587,13 +627,16 @@ def write_report(path, res):
                    f"{_med(of_pb):.3f} ({min(of_pb):.3f}–{max(of_pb):.3f}) of pgbench; chimed "
                    f"is {stress}{_med(chimed_of):.3f}{stress} ({min(chimed_of):.3f}–"
                    f"{max(chimed_of):.3f}) of this | {lat(rs)} | "
-                   f"{sum(r['errors'] for r in rs)} | – / {cpu(rs, 'postgres'):,.0f} / "
-                   f"{cpu(rs, 'client'):,.0f} |")
+                   f"{sum(r['errors'] for r in rs)} | "
+                   + (f"{cpu(rs, 'server'):,.0f}" if cpu(rs, "server") else "–")
+                   + f" / {cpu(rs, 'postgres'):,.0f} / "
+                   + (f"{cpu(rs, 'client'):,.0f}" if cpu(rs, "client") else "–") + " |")
 
     pr = res["pgbench-reset"]
     pbare = res.get("pgbench-bare") or []
     reference_row("pgbench-reset (reference)", pr)
     reference_row("pgbench-bare (the UPDATE without the trigger)", pbare, stress="**")
+    reference_row("store (chimed's store, no HTTP)", st)
     out.append("")
     out.append(f"- whole-machine CPU busy during the runs (median, /proc/stat): pgbench "
                f"{_med([r['machine_busy'] for r in pb]) * 100:.0f} %, chimed "
@@ -614,6 +657,7 @@ def write_report(path, res):
         + (f" (pgbench-reset {pr[i]['req_per_s']:,.0f}{star(pr[i])})" if i < len(pr) else "")
         + (f" (pgbench-bare {pbare[i]['req_per_s']:,.0f}{star(pbare[i])})"
            if i < len(pbare) else "")
+        + (f" (store {st[i]['req_per_s']:,.0f})" if i < len(st) else "")
         for i, (a, b) in enumerate(zip(ch, pb))))
     out.append("")
     target = med >= 0.8
@@ -722,6 +766,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--chimed", default=os.path.join(REPO, "build-bench/src/main/chimed"))
+    p.add_argument("--driver", default=os.path.join(REPO, "build-bench/bench/store_reset_driver"))
     p.add_argument("--work", default=os.path.join(REPO, "build-bench/pg-bench-work"))
     p.add_argument("--users", type=int, default=1000)
     p.add_argument("--rounds", type=int, default=5)
@@ -750,6 +795,8 @@ def main():
     # The binary may be rebuilt by someone else's `make bench` while this runs: use a copy.
     binary = os.path.join(args.work, "chimed")
     shutil.copy2(args.chimed, binary)
+    driver = os.path.join(args.work, "store_reset_driver")
+    shutil.copy2(os.path.abspath(args.driver), driver)
     binary_mtime = time.strftime("%Y-%m-%d %H:%M:%S %Z",
                                  time.localtime(os.path.getmtime(args.chimed)))
     pglog = os.path.join(args.work, "pgbench-log")
@@ -769,7 +816,7 @@ def main():
 
     res = {"machine": describe_machine(args.work), "load_start": os.getloadavg(),
            "users": args.users, "seconds": args.seconds, "quick": args.quick,
-           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [], "pgbench-bare": [],
+           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [], "pgbench-bare": [], "store": [],
            "flags": procs.Chimed.unthrottled_flags(binary), "chimed": [], "pgbench": [],
            "pg_writers": pg_writers(binary, args.pg_writers),
            "io_threads": io_threads(args.io_threads),
@@ -794,6 +841,9 @@ def main():
         user_ids = seed(pg, account, template, args.users)
         log(f"seeded {len(user_ids) + 1} users and the pgbench copy in "
             f"{time.monotonic() - t0:.1f} s")
+        users_file = os.path.join(args.work, "users.txt")
+        with open(users_file, "w") as f:
+            f.write("".join(u + "\n" for u in user_ids))
         server = chimed_server(binary, data_dir, chlog, pg.url("chimed")).start()
         # Warm-up: both paths once, not measured.
         probes.wrk(server.port, signed_file(args.work, server, account, user_ids), CONNECTIONS, 1)
@@ -812,6 +862,7 @@ def main():
 
         for kind in scripts:
             run_kind(kind, 1)
+        run_store(driver, pg, account, users_file, 1, res["pg_writers"])
         wal = {k: [0, 0, 0, 0] for k in KINDS}  # records, bytes, syncs, requests
 
         def one(kind, i):
@@ -829,6 +880,9 @@ def main():
                 if kind == "chimed":
                     path = signed_file(args.work, server, account, user_ids)
                     r = run_chimed(server, pg, path, args.seconds)
+                elif kind == "store":
+                    r = run_store(driver, pg, account, users_file, args.seconds,
+                                  res["pg_writers"])
                 else:
                     r = run_kind(kind, args.seconds)
             w1 = wal_stats(pg, "postgres")

@@ -1,0 +1,172 @@
+// Drives a store's ResetPersonalPIN write directly, without HTTP or SigV4: `clients` threads,
+// each with one reset in flight at a time (as pgbench's clients and wrk's connections are),
+// for `seconds`. It measures the store (PostgreSQL: the pool, the writers' group commit, the
+// pipelined batch statement) beside pgbench running the same UPDATE, so that
+// bench/pg_bench.py can tell what the store costs from what chimed's HTTP front costs.
+//
+// The resets are ResetPersonalPIN's exactly (src/api/operations/reset_personal_pin.cc): the
+// same audit record, the system CSPRNG, and, with --key, the access-key check that a request
+// admitted from the SigV4 gate's cache carries into the reset's statement.
+//
+// Prints one JSON object: resets, seconds, req_per_s, p50_us, p99_us, max_us, errors.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/random.h"
+#include "server/store_factory.h"
+#include "store/store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One reset through the store's asynchronous ResetPin, waited for.
+class Waiter {
+ public:
+  bool Reset(chime::store::Store& store, chime::store::PinResetAudit audit,
+             const std::optional<chime::store::AccessKeyCheck>& key) {
+    {
+      std::lock_guard lock(mu_);
+      done_ = false;
+    }
+    store.ResetPin(std::move(audit), key, chime::CryptoRandom::Get(),
+                   [this](chime::StatusOr<chime::model::User> user) {
+                     std::lock_guard lock(mu_);
+                     ok_ = user.ok();
+                     done_ = true;
+                     cv_.notify_one();
+                   });
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return done_; });
+    return ok_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool ok_ = false;
+};
+
+struct ClientResult {
+  std::vector<int64_t> latencies_us;
+  int64_t errors = 0;
+};
+
+int64_t Percentile(const std::vector<int64_t>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  size_t i = std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()));
+  return sorted[i];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Drive a store's ResetPersonalPIN write at a fixed concurrency"};
+  std::string url, account_id, users_file, key_id;
+  int clients = 8;
+  double seconds = 5;
+  int pg_writers = chime::server::ServerConfig().pg_writers;
+  app.add_option("--store", url, "store URL (postgres://… or sqlite:PATH)")->required();
+  app.add_option("--account", account_id, "the users' account id")->required();
+  app.add_option("--users", users_file, "file of user ids, one per line")->required();
+  app.add_option("--key", key_id,
+                 "access key whose row each reset checks, as a cache-admitted request does");
+  app.add_option("--clients", clients, "resets in flight at once")->check(CLI::Range(1, 1024));
+  app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber);
+  app.add_option("--pg-writers", pg_writers, "chimed's --pg-writers")->check(CLI::Range(1, 64));
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<std::string> users;
+  {
+    std::ifstream in(users_file);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) users.push_back(line);
+    }
+  }
+  if (users.size() < static_cast<size_t>(clients)) {
+    std::cerr << "store_reset_driver: fewer users than clients\n";
+    return 2;
+  }
+
+  chime::server::ServerConfig config;
+  config.pg_writers = pg_writers;
+  auto store = chime::server::OpenStoreUrl(url, config);
+  if (!store.ok()) {
+    std::cerr << "store_reset_driver: " << store.status().ToString() << "\n";
+    return 1;
+  }
+  std::optional<chime::store::AccessKeyCheck> key;
+  if (!key_id.empty()) {
+    auto row = (*store)->ReadAccessKey(key_id);
+    if (!row.ok() || !row->has_value()) {
+      std::cerr << "store_reset_driver: no access key " << key_id << "\n";
+      return 1;
+    }
+    const auto& r = **row;
+    key = chime::store::AccessKeyCheck{r.access_key_id, r.encrypted_secret, r.session_token_hash,
+                                       r.policy_json};
+  }
+
+  std::vector<ClientResult> results(clients);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      Waiter waiter;
+      ClientResult& out = results[c];
+      int64_t n = 0;
+      // Client c resets users c, c + clients, …: no two clients reset the same user, as wrk's
+      // connections replay distinct users.
+      for (size_t u = c; !stop.load(std::memory_order_relaxed); u += clients) {
+        if (u >= users.size()) u = c;
+        auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+        chime::store::PinResetAudit audit{"bench-" + std::to_string(c) + "-" + std::to_string(n++),
+                                          key_id.empty() ? "bench" : key_id, account_id, users[u],
+                                          now_ms};
+        auto t0 = Clock::now();
+        bool ok = waiter.Reset(**store, std::move(audit), key);
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+        if (ok) {
+          out.latencies_us.push_back(us);
+        } else {
+          ++out.errors;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  store->reset();
+
+  std::vector<int64_t> all;
+  int64_t errors = 0;
+  for (auto& r : results) {
+    all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
+    errors += r.errors;
+  }
+  std::sort(all.begin(), all.end());
+  std::printf(
+      "{\"resets\": %zu, \"seconds\": %.3f, \"req_per_s\": %.1f, \"p50_us\": %lld, "
+      "\"p99_us\": %lld, \"max_us\": %lld, \"errors\": %lld}\n",
+      all.size(), wall, all.size() / wall, static_cast<long long>(Percentile(all, 0.5)),
+      static_cast<long long>(Percentile(all, 0.99)),
+      static_cast<long long>(all.empty() ? 0 : all.back()), static_cast<long long>(errors));
+  return errors == 0 ? 0 : 1;
+}
