@@ -92,9 +92,9 @@ PG_BENCH_ARGS ?=
 bench-postgres:
 	@./scripts/install-deps.sh $(DEB_PACKAGES) $(BENCH_PACKAGES)
 	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHIMED_BUILD_TESTS=OFF >/dev/null
-	@cmake --build $(BENCH_DIR) -j $(JOBS) --target chimed store_reset_driver
+	@cmake --build $(BENCH_DIR) -j $(JOBS) --target chimed store_reset_driver pg_reset_loop
 	@python3 bench/pg_bench.py --chimed $(BENCH_DIR)/src/main/chimed \
-	  --driver $(BENCH_DIR)/bench/store_reset_driver --work $(BENCH_DIR)/pg-bench-work $(PG_BENCH_ARGS)
+	  --drivers $(BENCH_DIR)/bench --work $(BENCH_DIR)/pg-bench-work $(PG_BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -17,8 +17,10 @@ port, fsync and synchronous_commit on) holds two databases:
   reset's writes as one statement (`pgbench-reset`), and the UPDATE without the trigger that
   records every PIN issued (`pgbench-bare`).
 
-A third reference, `store`, is chimed's store without its HTTP front: bench/store_reset_driver
-keeps 8 resets in flight through Store::ResetPin on the `chimed` database.
+Two more references run on the `chimed` database itself: `store`, chimed's store without its
+HTTP front (bench/store_reset_driver: 8 resets in flight through Store::ResetPin), and `loop`,
+the store's reset statement driven from one thread's poll loop (bench/pg_reset_loop: no
+hand-off between threads).
 
 Rounds alternate the kinds (ABCD, then DCBA), the ratio chimed/pgbench is taken per round, and the
 report gives its median with min and max. Before each run no foreign `wrk` (another harness)
@@ -52,7 +54,7 @@ import report  # noqa: E402
 import signing  # noqa: E402
 
 CONNECTIONS = 8
-KINDS = ("chimed", "pgbench", "pgbench-reset", "pgbench-bare", "store")
+KINDS = ("chimed", "pgbench", "pgbench-reset", "pgbench-bare", "store", "loop")
 ID_PREFIX = "00000000-0000-4000-8000-"  # seeded user i has user id ID_PREFIX + 12-digit i
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -364,12 +366,15 @@ def run_chimed(server, pg, path, seconds):
     return r
 
 
-def run_store(driver, pg, account, users_file, seconds, pg_writers):
-    """The store's reset write at c8 without HTTP (bench/store_reset_driver.cc): the driver's
-    CPU is the store's (its client threads only wait)."""
+def run_driver(driver, pg, account, users_file, seconds, pg_writers):
+    """Resets at c8 without HTTP, on chimed's database: bench/store_reset_driver (the store)
+    or bench/pg_reset_loop (its statement from one poll loop). The driver's CPU is counted as
+    the server's (its clients only wait)."""
+    writers = "--connections" if driver.endswith("pg_reset_loop") else "--pg-writers"
     argv = [driver, "--store", pg.url("chimed"), "--account", account, "--users", users_file,
             "--key", procs.ROOT_KEY_ID, "--clients", str(CONNECTIONS), "--seconds", str(seconds),
-            "--pg-writers", str(pg_writers)]
+            writers, str(pg_writers)]
+    name = os.path.basename(driver)
     audited = "SELECT count(*) FROM pin_reset_audit"
     a0 = int(psql(pg, audited, "chimed"))
     p0, k0, m0 = postgres_ticks(pg.postmaster_pid()), children_ticks(), cpu_busy()
@@ -378,13 +383,13 @@ def run_store(driver, pg, account, users_file, seconds, pg_writers):
     wall = time.monotonic() - w0
     m1 = cpu_busy()
     if out.returncode != 0:
-        raise RuntimeError(f"store_reset_driver failed ({out.returncode}): {out.stderr[-2000:]}")
+        raise RuntimeError(f"{name} failed ({out.returncode}): {out.stderr[-2000:]}")
     r = json.loads(out.stdout.strip().splitlines()[-1])
     r["requests"] = r.pop("resets")
     # Every reset the driver counted committed its audit row, and no other.
     written = int(psql(pg, audited, "chimed")) - a0
     if written != r["requests"]:
-        raise RuntimeError(f"store_reset_driver counted {r['requests']} resets, "
+        raise RuntimeError(f"{name} counted {r['requests']} resets, "
                            f"the audit gained {written} rows")
     r["cpu_ticks"] = {"server": children_ticks() - k0,
                       "postgres": postgres_ticks(pg.postmaster_pid()) - p0, "client": 0}
@@ -604,6 +609,15 @@ def write_report(path, res):
                    "record, the CSPRNG, the cached key's check), on the same `chimed` database "
                    "and users, with chimed's writer count. What separates it from chimed's row "
                    "is HTTP, SigV4 and wrk; its CPU is under server")
+    lp = res.get("loop") or []
+    if lp:
+        out.append("- `loop`: the store's pipelined reset statement (the same SQL, parameters, key "
+                   "check and commit marker) driven from one thread's poll loop "
+                   "(`bench/pg_reset_loop`) over as many connections as chimed has writers, each "
+                   "free connection taking every queued reset as one batch, 8 resets in flight. "
+                   "Nothing is handed from one thread to another, as if chimed's I/O thread "
+                   "drove libpq itself; no retries, no failover handling, no HTTP. What "
+                   "separates it from `store` is the hand-offs between threads")
     out.append(f"- {len(ch)} rounds of {res['seconds']} s, the {len(KINDS)} kinds alternating "
                "(in one order, then the reverse), ratios taken per round\n")
     out.append("| c8, single-row durable write | req/s (median) | chimed/pgbench median "
@@ -637,6 +651,7 @@ def write_report(path, res):
     reference_row("pgbench-reset (reference)", pr)
     reference_row("pgbench-bare (the UPDATE without the trigger)", pbare, stress="**")
     reference_row("store (chimed's store, no HTTP)", st)
+    reference_row("loop (the store's statement from one poll loop, no HTTP)", lp)
     out.append("")
     out.append(f"- whole-machine CPU busy during the runs (median, /proc/stat): pgbench "
                f"{_med([r['machine_busy'] for r in pb]) * 100:.0f} %, chimed "
@@ -658,6 +673,7 @@ def write_report(path, res):
         + (f" (pgbench-bare {pbare[i]['req_per_s']:,.0f}{star(pbare[i])})"
            if i < len(pbare) else "")
         + (f" (store {st[i]['req_per_s']:,.0f})" if i < len(st) else "")
+        + (f" (loop {lp[i]['req_per_s']:,.0f})" if i < len(lp) else "")
         for i, (a, b) in enumerate(zip(ch, pb))))
     out.append("")
     target = med >= 0.8
@@ -766,7 +782,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--chimed", default=os.path.join(REPO, "build-bench/src/main/chimed"))
-    p.add_argument("--driver", default=os.path.join(REPO, "build-bench/bench/store_reset_driver"))
+    p.add_argument("--drivers", default=os.path.join(REPO, "build-bench/bench"),
+                   help="where store_reset_driver and pg_reset_loop are")
     p.add_argument("--work", default=os.path.join(REPO, "build-bench/pg-bench-work"))
     p.add_argument("--users", type=int, default=1000)
     p.add_argument("--rounds", type=int, default=5)
@@ -795,8 +812,10 @@ def main():
     # The binary may be rebuilt by someone else's `make bench` while this runs: use a copy.
     binary = os.path.join(args.work, "chimed")
     shutil.copy2(args.chimed, binary)
-    driver = os.path.join(args.work, "store_reset_driver")
-    shutil.copy2(os.path.abspath(args.driver), driver)
+    drivers = {}
+    for kind, name in (("store", "store_reset_driver"), ("loop", "pg_reset_loop")):
+        drivers[kind] = os.path.join(args.work, name)
+        shutil.copy2(os.path.join(os.path.abspath(args.drivers), name), drivers[kind])
     binary_mtime = time.strftime("%Y-%m-%d %H:%M:%S %Z",
                                  time.localtime(os.path.getmtime(args.chimed)))
     pglog = os.path.join(args.work, "pgbench-log")
@@ -816,7 +835,7 @@ def main():
 
     res = {"machine": describe_machine(args.work), "load_start": os.getloadavg(),
            "users": args.users, "seconds": args.seconds, "quick": args.quick,
-           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [], "pgbench-bare": [], "store": [],
+           "binary": args.chimed, "binary_mtime": binary_mtime, "pgbench_script": script_text, "reset_script": reset_text, "pgbench-reset": [], "pgbench-bare": [], "store": [], "loop": [],
            "flags": procs.Chimed.unthrottled_flags(binary), "chimed": [], "pgbench": [],
            "pg_writers": pg_writers(binary, args.pg_writers),
            "io_threads": io_threads(args.io_threads),
@@ -862,7 +881,8 @@ def main():
 
         for kind in scripts:
             run_kind(kind, 1)
-        run_store(driver, pg, account, users_file, 1, res["pg_writers"])
+        for driver in drivers.values():
+            run_driver(driver, pg, account, users_file, 1, res["pg_writers"])
         wal = {k: [0, 0, 0, 0] for k in KINDS}  # records, bytes, syncs, requests
 
         def one(kind, i):
@@ -880,9 +900,9 @@ def main():
                 if kind == "chimed":
                     path = signed_file(args.work, server, account, user_ids)
                     r = run_chimed(server, pg, path, args.seconds)
-                elif kind == "store":
-                    r = run_store(driver, pg, account, users_file, args.seconds,
-                                  res["pg_writers"])
+                elif kind in drivers:
+                    r = run_driver(drivers[kind], pg, account, users_file, args.seconds,
+                                   res["pg_writers"])
                 else:
                     r = run_kind(kind, args.seconds)
             w1 = wal_stats(pg, "postgres")

@@ -8,14 +8,11 @@
 // same audit record, the system CSPRNG, and, with --key, the access-key check that a request
 // admitted from the SigV4 gate's cache carries into the reset's statement.
 //
-// Prints one JSON object: resets, seconds, req_per_s, p50_us, p99_us, max_us, errors.
+// Prints one JSON line (reset_driver_common.h).
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -24,6 +21,7 @@
 #include <vector>
 
 #include "common/random.h"
+#include "reset_driver_common.h"
 #include "server/store_factory.h"
 #include "store/store.h"
 
@@ -64,12 +62,6 @@ struct ClientResult {
   int64_t errors = 0;
 };
 
-int64_t Percentile(const std::vector<int64_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  size_t i = std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()));
-  return sorted[i];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,13 +80,7 @@ int main(int argc, char** argv) {
   app.add_option("--pg-writers", pg_writers, "chimed's --pg-writers")->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<std::string> users;
-  {
-    std::ifstream in(users_file);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) users.push_back(line);
-    }
-  }
+  const std::vector<std::string> users = chime::bench::ReadLines(users_file);
   if (users.size() < static_cast<size_t>(clients)) {
     std::cerr << "store_reset_driver: fewer users than clients\n";
     return 2;
@@ -128,10 +114,8 @@ int main(int argc, char** argv) {
       Waiter waiter;
       ClientResult& out = results[c];
       int64_t n = 0;
-      // Client c resets users c, c + clients, …: no two clients reset the same user, as wrk's
-      // connections replay distinct users.
-      for (size_t u = c; !stop.load(std::memory_order_relaxed); u += clients) {
-        if (u >= users.size()) u = c;
+      for (size_t u = c; !stop.load(std::memory_order_relaxed);
+           u = chime::bench::NextUser(u, c, clients, users.size())) {
         auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
@@ -161,12 +145,6 @@ int main(int argc, char** argv) {
     all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
     errors += r.errors;
   }
-  std::sort(all.begin(), all.end());
-  std::printf(
-      "{\"resets\": %zu, \"seconds\": %.3f, \"req_per_s\": %.1f, \"p50_us\": %lld, "
-      "\"p99_us\": %lld, \"max_us\": %lld, \"errors\": %lld}\n",
-      all.size(), wall, all.size() / wall, static_cast<long long>(Percentile(all, 0.5)),
-      static_cast<long long>(Percentile(all, 0.99)),
-      static_cast<long long>(all.empty() ? 0 : all.back()), static_cast<long long>(errors));
+  chime::bench::PrintResult(std::move(all), wall, errors);
   return errors == 0 ? 0 : 1;
 }

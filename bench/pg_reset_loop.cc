@@ -1,0 +1,244 @@
+// The ceiling of a PostgreSQL writer driven by the thread that has the requests: one thread,
+// `--connections` libpq connections in pipeline mode, and `--clients` resets in flight, each
+// client's next reset queued the moment its last one is answered. Whenever a connection is
+// free it takes every queued reset as one batch and sends BEGIN, chimed's pipelined reset
+// statement and COMMIT in one round trip, as PgWriter::RunPipelined does: the same SQL,
+// parameters and answers (pg_pipelined_resets.h), the access-key check and the commit marker,
+// on a session set up as chimed's writers set theirs up. Then it waits in poll() for whichever
+// connection answers first.
+//
+// chimed hands each reset from the I/O thread that read it to a writer thread and the answer
+// back; this hands nothing to another thread. bench/pg_bench.py runs it beside chimed, its
+// store (store_reset_driver) and pgbench, which shows what those hand-offs cost.
+//
+// A measurement, not a store: a reset whose candidate was taken is queued again with a new
+// one, and anything else unexpected (an error, a refused reset, a lost connection) ends the
+// run with exit status 1.
+//
+// Prints one JSON line (reset_driver_common.h).
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/random.h"
+#include "model/pin.h"
+#include "reset_driver_common.h"
+#include "store/postgres/pg_pipelined_resets.h"
+
+namespace {
+
+using chime::store::postgres::PgResult;
+using chime::store::postgres::PinResetJob;
+using chime::store::postgres::PipelinedAnswer;
+using chime::store::postgres::PipelinedResets;
+using Clock = std::chrono::steady_clock;
+
+// What chimed's writer sessions set (PgConnection::SetUpSession, PrepareWriterSession in
+// pg_writer.cc) that changes how the statement runs.
+constexpr char kWriterSession[] =
+    "SET client_encoding = 'UTF8'; SET enable_seqscan = off; "
+    "SET plan_cache_mode = force_generic_plan";
+
+[[noreturn]] void Die(const std::string& what, PGconn* conn) {
+  std::cerr << "pg_reset_loop: " << what << (conn ? ": " : "") << (conn ? PQerrorMessage(conn) : "")
+            << "\n";
+  std::exit(1);
+}
+
+struct Client {
+  size_t user = 0;  // index of the user it resets now
+  std::unique_ptr<PinResetJob> job;
+  Clock::time_point queued_at;
+};
+
+struct Connection {
+  PGconn* conn = nullptr;
+  bool busy = false;         // a batch is in flight
+  bool want_write = false;   // libpq has output it could not send yet
+  std::vector<int> clients;  // the batch's clients, in the order of batch.jobs
+  PipelinedResets batch;
+};
+
+std::optional<chime::store::AccessKeyCheck> ReadKey(PGconn* conn, const std::string& key_id) {
+  const char* values[] = {key_id.c_str()};
+  PGresult* r = PQexecParams(conn,
+                             "SELECT encrypted_secret, session_token_hash, policy_json "
+                             "FROM access_keys WHERE access_key_id = $1",
+                             1, nullptr, values, nullptr, nullptr, /*resultFormat=*/1);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) Die("no access key " + key_id, 0);
+  auto text = [r](int col) { return std::string(PQgetvalue(r, 0, col), PQgetlength(r, 0, col)); };
+  chime::store::AccessKeyCheck key{key_id, text(0), std::nullopt, text(2)};
+  if (!PQgetisnull(r, 0, 1)) key.session_token_hash = text(1);
+  PQclear(r);
+  return key;
+}
+
+PGconn* Connect(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) Die("connect", conn);
+  PGresult* r = PQexec(conn, kWriterSession);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) Die("session setup", conn);
+  PQclear(r);
+  r = PQprepare(conn, "reset", chime::store::postgres::PipelinedResetSql().c_str(), 0, nullptr);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) Die("prepare", conn);
+  PQclear(r);
+  return conn;
+}
+
+void EnterPipelineMode(PGconn* conn) {
+  if (PQsetnonblocking(conn, 1) != 0 || PQenterPipelineMode(conn) != 1) Die("pipeline", conn);
+}
+
+void Send(Connection& c, const std::string& token) {
+  auto params = chime::store::postgres::PipelinedResetParams(c.batch, token);
+  const bool sent =
+      PQsendQueryParams(c.conn, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, nullptr, nullptr,
+                        nullptr, nullptr, 0) == 1 &&
+      PQsendQueryPrepared(c.conn, "reset", params.size(), params.values(), params.lengths(),
+                          params.formats(), 0) == 1 &&
+      PQsendQueryParams(c.conn, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+      PQpipelineSync(c.conn) == 1;
+  if (!sent) Die("send", c.conn);
+  const int flushed = PQflush(c.conn);
+  if (flushed < 0) Die("flush", c.conn);
+  c.want_write = flushed == 1;
+  c.busy = true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Drive chimed's pipelined reset statement from one thread's poll loop"};
+  std::string url, account_id, users_file, key_id;
+  int clients_n = 8;
+  int connections_n = 2;
+  double seconds = 5;
+  app.add_option("--store", url, "PostgreSQL URL of chimed's database")->required();
+  app.add_option("--account", account_id, "the users' account id")->required();
+  app.add_option("--users", users_file, "file of user ids, one per line")->required();
+  app.add_option("--key", key_id, "access key whose row each reset checks");
+  app.add_option("--clients", clients_n, "resets in flight at once")->check(CLI::Range(1, 1024));
+  app.add_option("--connections", connections_n, "connections (chimed's --pg-writers)")
+      ->check(CLI::Range(1, 64));
+  app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  const std::vector<std::string> users = chime::bench::ReadLines(users_file);
+  if (users.size() < static_cast<size_t>(clients_n)) Die("fewer users than clients", nullptr);
+  std::vector<Connection> connections(connections_n);
+  for (auto& c : connections) c.conn = Connect(url);
+  std::optional<chime::store::AccessKeyCheck> key;
+  if (!key_id.empty()) key = ReadKey(connections[0].conn, key_id);
+  for (auto& c : connections) EnterPipelineMode(c.conn);
+
+  chime::RandomSource& random = chime::CryptoRandom::Get();
+  std::vector<Client> clients(clients_n);
+  std::deque<int> queued;
+  int64_t n = 0;
+  auto queue_reset = [&](int c) {
+    Client& client = clients[c];
+    client.job = std::make_unique<PinResetJob>();
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    client.job->audit = {"loop-" + std::to_string(n++), key_id.empty() ? "bench" : key_id,
+                         account_id, users[client.user], now_ms};
+    client.job->key = key;
+    client.job->random = &random;
+    client.queued_at = Clock::now();
+    queued.push_back(c);
+  };
+  for (int c = 0; c < clients_n; ++c) {
+    clients[c].user = static_cast<size_t>(c);
+    queue_reset(c);
+  }
+
+  std::vector<int64_t> latencies_us;
+  int64_t batches = 0;
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration<double>(seconds);
+  for (;;) {
+    const bool stopping = Clock::now() >= end;
+    bool in_flight = false;
+    for (auto& c : connections) {
+      if (!c.busy && !queued.empty() && !stopping) {
+        c.clients.assign(queued.begin(), queued.end());
+        queued.clear();
+        c.batch = PipelinedResets();
+        for (int client : c.clients) {
+          c.batch.jobs.push_back(clients[client].job.get());
+          c.batch.candidates.push_back(chime::model::DrawPinCandidate(random));
+        }
+        c.batch.answers.assign(c.clients.size(), PipelinedAnswer::kNotDone);
+        Send(c, "loop-" + std::to_string(start.time_since_epoch().count()) + "-" +
+                    std::to_string(batches++));
+      }
+      in_flight |= c.busy;
+    }
+    if (!in_flight && stopping) break;
+
+    std::vector<pollfd> fds;
+    for (auto& c : connections) {
+      fds.push_back(
+          {PQsocket(c.conn), static_cast<short>(POLLIN | (c.want_write ? POLLOUT : 0)), 0});
+    }
+    if (poll(fds.data(), fds.size(), 100) < 0) Die("poll", nullptr);
+    for (size_t i = 0; i < connections.size(); ++i) {
+      Connection& c = connections[i];
+      if (fds[i].revents & POLLOUT) {
+        const int flushed = PQflush(c.conn);
+        if (flushed < 0) Die("flush", c.conn);
+        c.want_write = flushed == 1;
+      }
+      if (!(fds[i].revents & (POLLIN | POLLERR | POLLHUP))) continue;
+      if (PQconsumeInput(c.conn) != 1) Die("lost connection", c.conn);
+      while (c.busy && PQisBusy(c.conn) == 0) {
+        PGresult* r = PQgetResult(c.conn);
+        if (r == nullptr) continue;  // the end of one statement's results
+        const ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_TUPLES_OK) {
+          PgResult result(r);
+          if (!chime::store::postgres::ReadPipelinedAnswers(result, c.batch).ok()) {
+            Die("unexpected answer", nullptr);
+          }
+          continue;
+        }
+        if (status != PGRES_COMMAND_OK && status != PGRES_PIPELINE_SYNC) {
+          std::string error = PQresultErrorMessage(r);
+          PQclear(r);
+          Die("statement failed: " + error, nullptr);
+        }
+        PQclear(r);
+        if (status == PGRES_COMMAND_OK) continue;  // BEGIN, COMMIT
+        c.busy = false;                            // the pipeline's end: COMMIT has been answered
+        for (size_t k = 0; k < c.clients.size(); ++k) {
+          const int client = c.clients[k];
+          if (c.batch.answers[k] == PipelinedAnswer::kTaken) {
+            queued.push_back(client);  // drawn again in the next batch
+            continue;
+          }
+          if (c.batch.answers[k] != PipelinedAnswer::kDone) Die("a reset was refused", nullptr);
+          latencies_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     Clock::now() - clients[client].queued_at)
+                                     .count());
+          clients[client].user =
+              chime::bench::NextUser(clients[client].user, client, clients_n, users.size());
+          queue_reset(client);
+        }
+      }
+    }
+  }
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& c : connections) PQfinish(c.conn);
+  chime::bench::PrintResult(std::move(latencies_us), wall, 0);
+  return 0;
+}
