@@ -11,6 +11,12 @@
 // back; this hands nothing to another thread. bench/pg_bench.py runs it beside chimed, its
 // store (store_reset_driver) and pgbench, which shows what those hand-offs cost.
 //
+// By default a client's next reset is queued the moment its last one is answered, so the 8
+// resets answered by one COMMIT go out together in the next batch: the most batching this
+// shape allows, an upper bound. Two knobs take it towards what chimed would see:
+// --think-us puts a client's round trip (an HTTP answer and the next request) between an
+// answer and its next reset, and --max-batch caps a batch, so that both connections work.
+//
 // A measurement, not a store: a reset whose candidate was taken is queued again with a new
 // one, and anything else unexpected (an error, a refused reset, a lost connection) ends the
 // run with exit status 1.
@@ -20,6 +26,7 @@
 #include <poll.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -58,6 +65,7 @@ struct Client {
   size_t user = 0;  // index of the user it resets now
   std::unique_ptr<PinResetJob> job;
   Clock::time_point queued_at;
+  Clock::time_point ready_at;  // when its next reset is due (--think-us after an answer)
 };
 
 struct Connection {
@@ -122,6 +130,8 @@ int main(int argc, char** argv) {
   int clients_n = 8;
   int connections_n = 2;
   double seconds = 5;
+  size_t max_batch = 256;  // PgWriterOptions::max_batch
+  int think_us = 0;
   app.add_option("--store", url, "PostgreSQL URL of chimed's database")->required();
   app.add_option("--account", account_id, "the users' account id")->required();
   app.add_option("--users", users_file, "file of user ids, one per line")->required();
@@ -130,6 +140,12 @@ int main(int argc, char** argv) {
   app.add_option("--connections", connections_n, "connections (chimed's --pg-writers)")
       ->check(CLI::Range(1, 64));
   app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber);
+  app.add_option("--max-batch", max_batch, "resets per transaction at most")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--think-us", think_us,
+                 "how long a client takes between an answer and its next reset (as an HTTP "
+                 "client's round trip does)")
+      ->check(CLI::Range(0, 1000000));
   CLI11_PARSE(app, argc, argv);
 
   const std::vector<std::string> users = chime::bench::ReadLines(users_file);
@@ -163,16 +179,30 @@ int main(int argc, char** argv) {
   }
 
   std::vector<int64_t> latencies_us;
+  std::vector<int> thinking;  // answered clients whose next reset is not due yet
   int64_t batches = 0;
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration<double>(seconds);
   for (;;) {
-    const bool stopping = Clock::now() >= end;
+    const auto now = Clock::now();
+    const bool stopping = now >= end;
+    auto wake_at = now + std::chrono::milliseconds(100);
+    for (size_t i = 0; i < thinking.size();) {
+      if (clients[thinking[i]].ready_at <= now) {
+        queue_reset(thinking[i]);
+        thinking[i] = thinking.back();
+        thinking.pop_back();
+      } else {
+        wake_at = std::min(wake_at, clients[thinking[i]].ready_at);
+        ++i;
+      }
+    }
     bool in_flight = false;
     for (auto& c : connections) {
       if (!c.busy && !queued.empty() && !stopping) {
-        c.clients.assign(queued.begin(), queued.end());
-        queued.clear();
+        const size_t take = std::min(queued.size(), max_batch);
+        c.clients.assign(queued.begin(), queued.begin() + take);
+        queued.erase(queued.begin(), queued.begin() + take);
         c.batch = PipelinedResets();
         for (int client : c.clients) {
           c.batch.jobs.push_back(clients[client].job.get());
@@ -185,13 +215,18 @@ int main(int argc, char** argv) {
       in_flight |= c.busy;
     }
     if (!in_flight && stopping) break;
+    if (stopping) thinking.clear();
 
     std::vector<pollfd> fds;
     for (auto& c : connections) {
       fds.push_back(
           {PQsocket(c.conn), static_cast<short>(POLLIN | (c.want_write ? POLLOUT : 0)), 0});
     }
-    if (poll(fds.data(), fds.size(), 100) < 0) Die("poll", nullptr);
+    const auto wait_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(wake_at - Clock::now()).count();
+    const timespec timeout{static_cast<time_t>(std::max<int64_t>(wait_ns, 0) / 1000000000),
+                           static_cast<long>(std::max<int64_t>(wait_ns, 0) % 1000000000)};
+    if (ppoll(fds.data(), fds.size(), &timeout, nullptr) < 0) Die("poll", nullptr);
     for (size_t i = 0; i < connections.size(); ++i) {
       Connection& c = connections[i];
       if (fds[i].revents & POLLOUT) {
@@ -232,13 +267,20 @@ int main(int argc, char** argv) {
                                      .count());
           clients[client].user =
               chime::bench::NextUser(clients[client].user, client, clients_n, users.size());
-          queue_reset(client);
+          if (think_us == 0) {
+            queue_reset(client);
+          } else {
+            clients[client].ready_at = Clock::now() + std::chrono::microseconds(think_us);
+            thinking.push_back(client);
+          }
         }
       }
     }
   }
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   for (auto& c : connections) PQfinish(c.conn);
+  std::cerr << "pg_reset_loop: " << latencies_us.size() << " resets in " << batches
+            << " transactions\n";
   chime::bench::PrintResult(std::move(latencies_us), wall, 0);
   return 0;
 }
