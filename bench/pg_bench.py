@@ -22,7 +22,7 @@ HTTP front (bench/store_reset_driver: 8 resets in flight through Store::ResetPin
 the store's reset statement driven from one thread's poll loop (bench/pg_reset_loop: no
 hand-off between threads).
 
-Rounds alternate the kinds (ABCD, then DCBA), the ratio chimed/pgbench is taken per round, and the
+Rounds alternate the kinds (in one order, then the reverse), the ratio chimed/pgbench is taken per round, and the
 report gives its median with min and max. Before each run no foreign `wrk` (another harness)
 may be running; the run waits (bounded) if one is, and a run during which one appeared is
 flagged. CPU time of chimed, of all PostgreSQL processes and of the client is measured per
@@ -373,7 +373,7 @@ def run_driver(driver, pg, account, users_file, seconds, pg_writers):
     writers = "--connections" if driver.endswith("pg_reset_loop") else "--pg-writers"
     argv = [driver, "--store", pg.url("chimed"), "--account", account, "--users", users_file,
             "--key", procs.ROOT_KEY_ID, "--clients", str(CONNECTIONS), "--seconds", str(seconds),
-            writers, str(pg_writers)]
+            writers, str(pg_writers or 1)]  # None: a chimed of one writer, without the flag
     name = os.path.basename(driver)
     audited = "SELECT count(*) FROM pin_reset_audit"
     a0 = int(psql(pg, audited, "chimed"))
@@ -616,8 +616,10 @@ def write_report(path, res):
                    "(`bench/pg_reset_loop`) over as many connections as chimed has writers, each "
                    "free connection taking every queued reset as one batch, 8 resets in flight. "
                    "Nothing is handed from one thread to another, as if chimed's I/O thread "
-                   "drove libpq itself; no retries, no failover handling, no HTTP. What "
-                   "separates it from `store` is the hand-offs between threads")
+                   "drove libpq itself; no retries, no failover handling, no HTTP. Each client's "
+                   "next reset is queued as soon as its last is answered, so batches are as "
+                   "large as this shape allows: an upper bound. What separates it from `store` "
+                   "is the hand-offs between threads and the larger batches they allow")
     out.append(f"- {len(ch)} rounds of {res['seconds']} s, the {len(KINDS)} kinds alternating "
                "(in one order, then the reverse), ratios taken per round\n")
     out.append("| c8, single-row durable write | req/s (median) | chimed/pgbench median "

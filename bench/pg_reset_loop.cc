@@ -1,15 +1,15 @@
 // The ceiling of a PostgreSQL writer driven by the thread that has the requests: one thread,
-// `--connections` libpq connections in pipeline mode, and `--clients` resets in flight, each
-// client's next reset queued the moment its last one is answered. Whenever a connection is
-// free it takes every queued reset as one batch and sends BEGIN, chimed's pipelined reset
-// statement and COMMIT in one round trip, as PgWriter::RunPipelined does: the same SQL,
-// parameters and answers (pg_pipelined_resets.h), the access-key check and the commit marker,
+// `--connections` libpq connections in pipeline mode, and `--clients` resets in flight.
+// Whenever a connection is free it takes every queued reset as one batch and sends BEGIN, chimed's
+// pipelined reset statement and COMMIT in one round trip, as PgWriter::RunPipelined does: the same
+// SQL, parameters and answers (pg_pipelined_resets.h), the access-key check and the commit marker,
 // on a session set up as chimed's writers set theirs up. Then it waits in poll() for whichever
 // connection answers first.
 //
 // chimed hands each reset from the I/O thread that read it to a writer thread and the answer
 // back; this hands nothing to another thread. bench/pg_bench.py runs it beside chimed, its
-// store (store_reset_driver) and pgbench, which shows what those hand-offs cost.
+// store (store_reset_driver) and pgbench, which shows what those hand-offs cost, with the
+// smaller batches they leave the writers.
 //
 // By default a client's next reset is queued the moment its last one is answered, so the 8
 // resets answered by one COMMIT go out together in the next batch: the most batching this
@@ -76,13 +76,14 @@ struct Connection {
   PipelinedResets batch;
 };
 
-std::optional<chime::store::AccessKeyCheck> ReadKey(PGconn* conn, const std::string& key_id) {
+chime::store::AccessKeyCheck ReadKey(PGconn* conn, const std::string& key_id) {
   const char* values[] = {key_id.c_str()};
   PGresult* r = PQexecParams(conn,
                              "SELECT encrypted_secret, session_token_hash, policy_json "
                              "FROM access_keys WHERE access_key_id = $1",
                              1, nullptr, values, nullptr, nullptr, /*resultFormat=*/1);
-  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) Die("no access key " + key_id, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+    Die("no access key " + key_id, nullptr);
   auto text = [r](int col) { return std::string(PQgetvalue(r, 0, col), PQgetlength(r, 0, col)); };
   chime::store::AccessKeyCheck key{key_id, text(0), std::nullopt, text(2)};
   if (!PQgetisnull(r, 0, 1)) key.session_token_hash = text(1);
@@ -163,11 +164,8 @@ int main(int argc, char** argv) {
   auto queue_reset = [&](int c) {
     Client& client = clients[c];
     client.job = std::make_unique<PinResetJob>();
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
     client.job->audit = {"loop-" + std::to_string(n++), key_id.empty() ? "bench" : key_id,
-                         account_id, users[client.user], now_ms};
+                         account_id, users[client.user], chime::bench::WallClockMs()};
     client.job->key = key;
     client.job->random = &random;
     client.queued_at = Clock::now();

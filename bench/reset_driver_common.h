@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,13 @@
 #include <vector>
 
 namespace chime::bench {
+
+// The audit record's time of a reset started now, as chimed's clock gives it.
+inline int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // The non-empty lines of `path`; empty when it cannot be read.
 inline std::vector<std::string> ReadLines(const std::string& path) {

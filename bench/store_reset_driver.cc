@@ -32,8 +32,9 @@ using Clock = std::chrono::steady_clock;
 // One reset through the store's asynchronous ResetPin, waited for.
 class Waiter {
  public:
-  bool Reset(chime::store::Store& store, chime::store::PinResetAudit audit,
-             const std::optional<chime::store::AccessKeyCheck>& key) {
+  // The reset's failure, or OK.
+  chime::Status Reset(chime::store::Store& store, chime::store::PinResetAudit audit,
+                      const std::optional<chime::store::AccessKeyCheck>& key) {
     {
       std::lock_guard lock(mu_);
       done_ = false;
@@ -41,25 +42,26 @@ class Waiter {
     store.ResetPin(std::move(audit), key, chime::CryptoRandom::Get(),
                    [this](chime::StatusOr<chime::model::User> user) {
                      std::lock_guard lock(mu_);
-                     ok_ = user.ok();
+                     status_ = user.status();
                      done_ = true;
                      cv_.notify_one();
                    });
     std::unique_lock lock(mu_);
     cv_.wait(lock, [this] { return done_; });
-    return ok_;
+    return status_;
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false;
-  bool ok_ = false;
+  chime::Status status_;
 };
 
 struct ClientResult {
   std::vector<int64_t> latencies_us;
   int64_t errors = 0;
+  chime::Status first_error;
 };
 
 }  // namespace
@@ -116,19 +118,16 @@ int main(int argc, char** argv) {
       int64_t n = 0;
       for (size_t u = c; !stop.load(std::memory_order_relaxed);
            u = chime::bench::NextUser(u, c, clients, users.size())) {
-        auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
         chime::store::PinResetAudit audit{"bench-" + std::to_string(c) + "-" + std::to_string(n++),
                                           key_id.empty() ? "bench" : key_id, account_id, users[u],
-                                          now_ms};
+                                          chime::bench::WallClockMs()};
         auto t0 = Clock::now();
-        bool ok = waiter.Reset(**store, std::move(audit), key);
+        chime::Status status = waiter.Reset(**store, std::move(audit), key);
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
-        if (ok) {
+        if (status.ok()) {
           out.latencies_us.push_back(us);
-        } else {
-          ++out.errors;
+        } else if (out.errors++ == 0) {
+          out.first_error = std::move(status);
         }
       }
     });
@@ -144,6 +143,8 @@ int main(int argc, char** argv) {
   for (auto& r : results) {
     all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
     errors += r.errors;
+    if (!r.first_error.ok())
+      std::cerr << "store_reset_driver: " << r.first_error.ToString() << "\n";
   }
   chime::bench::PrintResult(std::move(all), wall, errors);
   return errors == 0 ? 0 : 1;
