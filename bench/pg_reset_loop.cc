@@ -25,7 +25,6 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -127,20 +126,13 @@ void Send(Connection& c, const std::string& token) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Drive chimed's pipelined reset statement from one thread's poll loop"};
-  std::string url, account_id, users_file, key_id;
-  int clients_n = 8;
+  chime::bench::DriverFlags flags;
+  flags.AddTo(app);
   int connections_n = 2;
-  double seconds = 5;
   size_t max_batch = 256;  // PgWriterOptions::max_batch
   int think_us = 0;
-  app.add_option("--store", url, "PostgreSQL URL of chimed's database")->required();
-  app.add_option("--account", account_id, "the users' account id")->required();
-  app.add_option("--users", users_file, "file of user ids, one per line")->required();
-  app.add_option("--key", key_id, "access key whose row each reset checks");
-  app.add_option("--clients", clients_n, "resets in flight at once")->check(CLI::Range(1, 1024));
   app.add_option("--connections", connections_n, "connections (chimed's --pg-writers)")
       ->check(CLI::Range(1, 64));
-  app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber);
   app.add_option("--max-batch", max_batch, "resets per transaction at most")
       ->check(CLI::Range(1, 4096));
   app.add_option("--think-us", think_us,
@@ -149,29 +141,29 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1000000));
   CLI11_PARSE(app, argc, argv);
 
-  const std::vector<std::string> users = chime::bench::ReadLines(users_file);
-  if (users.size() < static_cast<size_t>(clients_n)) Die("fewer users than clients", nullptr);
+  const std::vector<std::string> users = chime::bench::ReadLines(flags.users_file);
+  if (users.size() < static_cast<size_t>(flags.clients)) Die("fewer users than clients", nullptr);
   std::vector<Connection> connections(connections_n);
-  for (auto& c : connections) c.conn = Connect(url);
+  for (auto& c : connections) c.conn = Connect(flags.url);
   std::optional<chime::store::AccessKeyCheck> key;
-  if (!key_id.empty()) key = ReadKey(connections[0].conn, key_id);
+  if (!flags.key_id.empty()) key = ReadKey(connections[0].conn, flags.key_id);
   for (auto& c : connections) EnterPipelineMode(c.conn);
 
   chime::RandomSource& random = chime::CryptoRandom::Get();
-  std::vector<Client> clients(clients_n);
+  std::vector<Client> clients(flags.clients);
   std::deque<int> queued;
   int64_t n = 0;
   auto queue_reset = [&](int c) {
     Client& client = clients[c];
     client.job = std::make_unique<PinResetJob>();
-    client.job->audit = {"loop-" + std::to_string(n++), key_id.empty() ? "bench" : key_id,
-                         account_id, users[client.user], chime::bench::WallClockMs()};
+    client.job->audit = {"loop-" + std::to_string(n++), flags.principal(), flags.account_id,
+                         users[client.user], chime::bench::WallClockMs()};
     client.job->key = key;
     client.job->random = &random;
     client.queued_at = Clock::now();
     queued.push_back(c);
   };
-  for (int c = 0; c < clients_n; ++c) {
+  for (int c = 0; c < flags.clients; ++c) {
     clients[c].user = static_cast<size_t>(c);
     queue_reset(c);
   }
@@ -180,7 +172,7 @@ int main(int argc, char** argv) {
   std::vector<int> thinking;  // answered clients whose next reset is not due yet
   int64_t batches = 0;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration<double>(seconds);
+  const auto end = start + std::chrono::duration<double>(flags.seconds);
   for (;;) {
     const auto now = Clock::now();
     const bool stopping = now >= end;
@@ -264,7 +256,7 @@ int main(int argc, char** argv) {
                                      Clock::now() - clients[client].queued_at)
                                      .count());
           clients[client].user =
-              chime::bench::NextUser(clients[client].user, client, clients_n, users.size());
+              chime::bench::NextUser(clients[client].user, client, flags.clients, users.size());
           if (think_us == 0) {
             queue_reset(client);
           } else {

@@ -2,6 +2,7 @@
 // the one JSON line bench/pg_bench.py reads back.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -11,6 +12,30 @@
 #include <vector>
 
 namespace chime::bench {
+
+// The flags both drivers take.
+struct DriverFlags {
+  std::string url;  // --store
+  std::string account_id;
+  std::string users_file;
+  std::string key_id;  // "" for resets without an access-key check
+  int clients = 8;
+  double seconds = 5;
+
+  void AddTo(CLI::App& app) {
+    app.add_option("--store", url,
+                   "chimed's store URL (postgres://…; the store driver: sqlite:PATH too)")
+        ->required();
+    app.add_option("--account", account_id, "the users' account id")->required();
+    app.add_option("--users", users_file, "file of user ids, one per line")->required();
+    app.add_option("--key", key_id,
+                   "access key whose row each reset checks, as a cache-admitted request does");
+    app.add_option("--clients", clients, "resets in flight at once")->check(CLI::Range(1, 1024));
+    app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber);
+  }
+  // The audit record's principal.
+  std::string principal() const { return key_id.empty() ? "bench" : key_id; }
+};
 
 // The audit record's time of a reset started now, as chimed's clock gives it.
 inline int64_t WallClockMs() {

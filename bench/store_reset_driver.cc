@@ -9,7 +9,6 @@
 // admitted from the SigV4 gate's cache carries into the reset's statement.
 //
 // Prints one JSON line (reset_driver_common.h).
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -68,38 +67,30 @@ struct ClientResult {
 
 int main(int argc, char** argv) {
   CLI::App app{"Drive a store's ResetPersonalPIN write at a fixed concurrency"};
-  std::string url, account_id, users_file, key_id;
-  int clients = 8;
-  double seconds = 5;
+  chime::bench::DriverFlags flags;
+  flags.AddTo(app);
   int pg_writers = chime::server::ServerConfig().pg_writers;
-  app.add_option("--store", url, "store URL (postgres://… or sqlite:PATH)")->required();
-  app.add_option("--account", account_id, "the users' account id")->required();
-  app.add_option("--users", users_file, "file of user ids, one per line")->required();
-  app.add_option("--key", key_id,
-                 "access key whose row each reset checks, as a cache-admitted request does");
-  app.add_option("--clients", clients, "resets in flight at once")->check(CLI::Range(1, 1024));
-  app.add_option("--seconds", seconds, "how long to run")->check(CLI::PositiveNumber);
   app.add_option("--pg-writers", pg_writers, "chimed's --pg-writers")->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
 
-  const std::vector<std::string> users = chime::bench::ReadLines(users_file);
-  if (users.size() < static_cast<size_t>(clients)) {
+  const std::vector<std::string> users = chime::bench::ReadLines(flags.users_file);
+  if (users.size() < static_cast<size_t>(flags.clients)) {
     std::cerr << "store_reset_driver: fewer users than clients\n";
     return 2;
   }
 
   chime::server::ServerConfig config;
   config.pg_writers = pg_writers;
-  auto store = chime::server::OpenStoreUrl(url, config);
+  auto store = chime::server::OpenStoreUrl(flags.url, config);
   if (!store.ok()) {
     std::cerr << "store_reset_driver: " << store.status().ToString() << "\n";
     return 1;
   }
   std::optional<chime::store::AccessKeyCheck> key;
-  if (!key_id.empty()) {
-    auto row = (*store)->ReadAccessKey(key_id);
+  if (!flags.key_id.empty()) {
+    auto row = (*store)->ReadAccessKey(flags.key_id);
     if (!row.ok() || !row->has_value()) {
-      std::cerr << "store_reset_driver: no access key " << key_id << "\n";
+      std::cerr << "store_reset_driver: no access key " << flags.key_id << "\n";
       return 1;
     }
     const auto& r = **row;
@@ -107,19 +98,19 @@ int main(int argc, char** argv) {
                                        r.policy_json};
   }
 
-  std::vector<ClientResult> results(clients);
+  std::vector<ClientResult> results(flags.clients);
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   const auto start = Clock::now();
-  for (int c = 0; c < clients; ++c) {
+  for (int c = 0; c < flags.clients; ++c) {
     threads.emplace_back([&, c] {
       Waiter waiter;
       ClientResult& out = results[c];
       int64_t n = 0;
       for (size_t u = c; !stop.load(std::memory_order_relaxed);
-           u = chime::bench::NextUser(u, c, clients, users.size())) {
+           u = chime::bench::NextUser(u, c, flags.clients, users.size())) {
         chime::store::PinResetAudit audit{"bench-" + std::to_string(c) + "-" + std::to_string(n++),
-                                          key_id.empty() ? "bench" : key_id, account_id, users[u],
+                                          flags.principal(), flags.account_id, users[u],
                                           chime::bench::WallClockMs()};
         auto t0 = Clock::now();
         chime::Status status = waiter.Reset(**store, std::move(audit), key);
@@ -132,7 +123,7 @@ int main(int argc, char** argv) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  std::this_thread::sleep_for(std::chrono::duration<double>(flags.seconds));
   stop = true;
   for (auto& t : threads) t.join();
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
