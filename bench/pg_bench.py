@@ -370,10 +370,9 @@ def run_driver(driver, pg, account, users_file, seconds, pg_writers):
     """Resets at c8 without HTTP, on chimed's database: bench/store_reset_driver (the store)
     or bench/pg_reset_loop (its statement from one poll loop). The driver's CPU is counted as
     the server's (its clients only wait)."""
-    writers = "--connections" if driver.endswith("pg_reset_loop") else "--pg-writers"
     argv = [driver, "--store", pg.url("chimed"), "--account", account, "--users", users_file,
             "--key", procs.ROOT_KEY_ID, "--clients", str(CONNECTIONS), "--seconds", str(seconds),
-            writers, str(pg_writers or 1)]  # None: a chimed of one writer, without the flag
+            "--pg-writers", str(pg_writers or 1)]  # None: a chimed of one writer, without the flag
     name = os.path.basename(driver)
     audited = "SELECT count(*) FROM pin_reset_audit"
     a0 = int(psql(pg, audited, "chimed"))

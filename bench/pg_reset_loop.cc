@@ -1,10 +1,10 @@
 // The ceiling of a PostgreSQL writer driven by the thread that has the requests: one thread,
-// `--connections` libpq connections in pipeline mode, and `--clients` resets in flight.
-// Whenever a connection is free it takes every queued reset as one batch and sends BEGIN, chimed's
-// pipelined reset statement and COMMIT in one round trip, as PgWriter::RunPipelined does: the same
-// SQL, parameters and answers (pg_pipelined_resets.h), the access-key check and the commit marker,
-// on a session set up as chimed's writers set theirs up. Then it waits in poll() for whichever
-// connection answers first.
+// `--pg-writers` libpq connections (as many as chimed's writers) in pipeline mode, and `--clients`
+// resets in flight. Whenever a connection is free it takes every queued reset as one batch and
+// sends BEGIN, chimed's pipelined reset statement and COMMIT in one round trip, as
+// PgWriter::RunPipelined does: the same SQL, parameters and answers (pg_pipelined_resets.h), the
+// access-key check and the commit marker, on a session set up as chimed's writers set theirs up.
+// Then it waits in poll() for whichever connection answers first.
 //
 // chimed hands each reset from the I/O thread that read it to a writer thread and the answer
 // back; this hands nothing to another thread. bench/pg_bench.py runs it beside chimed, its
@@ -128,10 +128,10 @@ int main(int argc, char** argv) {
   CLI::App app{"Drive chimed's pipelined reset statement from one thread's poll loop"};
   chime::bench::DriverFlags flags;
   flags.AddTo(app);
-  int connections_n = 2;
+  int pg_writers = 2;      // chimed's default (server/config.h)
   size_t max_batch = 256;  // PgWriterOptions::max_batch
   int think_us = 0;
-  app.add_option("--connections", connections_n, "connections (chimed's --pg-writers)")
+  app.add_option("--pg-writers", pg_writers, "connections, as chimed's --pg-writers")
       ->check(CLI::Range(1, 64));
   app.add_option("--max-batch", max_batch, "resets per transaction at most")
       ->check(CLI::Range(1, 4096));
@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
 
   const std::vector<std::string> users = chime::bench::ReadLines(flags.users_file);
   if (users.size() < static_cast<size_t>(flags.clients)) Die("fewer users than clients", nullptr);
-  std::vector<Connection> connections(connections_n);
+  std::vector<Connection> connections(pg_writers);
   for (auto& c : connections) c.conn = Connect(flags.url);
   std::optional<chime::store::AccessKeyCheck> key;
   if (!flags.key_id.empty()) key = ReadKey(connections[0].conn, flags.key_id);

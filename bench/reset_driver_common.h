@@ -1,5 +1,6 @@
-// What bench/store_reset_driver.cc and bench/pg_reset_loop.cc share: the users they reset and
-// the one JSON line bench/pg_bench.py reads back.
+// What bench/store_reset_driver.cc and bench/pg_reset_loop.cc share: their common flags, the
+// users they reset and in what order, the audit record's clock and principal, and the one JSON
+// line bench/pg_bench.py reads back.
 #pragma once
 
 #include <CLI/CLI.hpp>
