@@ -16,8 +16,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/event_loop.h"
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "http/asio_event_loop.h"
 #include "http/framing.h"
 #include "http/response_bytes.h"
 
@@ -330,6 +332,7 @@ class Server::Impl {
                                       : std::max(1u, std::thread::hardware_concurrency())),
         contexts_(MakeContexts(threads_)),
         acceptor_(contexts_[0]->get_executor()) {
+    for (auto& context : contexts_) loops_.push_back(std::make_unique<AsioEventLoop>(*context));
     // Until Stop(): a context without connections would otherwise return from run() at once.
     for (auto& context : contexts_) keep_running_.emplace_back(asio::make_work_guard(*context));
   }
@@ -362,6 +365,7 @@ class Server::Impl {
     for (int i = 1; i < threads_; ++i) {
       pool.emplace_back([this, i, &others_running] {
         NameThisThread("chimed-io-" + std::to_string(i));
+        EventLoop::Scope current(loops_[i].get());
         contexts_[i]->run();
         // The first context, which runs Post()'s work (admission control starting a queued
         // request of any connection), stops last: only once no other context needs it.
@@ -370,7 +374,10 @@ class Server::Impl {
         }
       });
     }
-    contexts_[0]->run();
+    {
+      EventLoop::Scope current(loops_[0].get());
+      contexts_[0]->run();
+    }
     for (auto& t : pool) t.join();
   }
 
@@ -431,6 +438,8 @@ class Server::Impl {
   // One per I/O thread, each run by its own thread (concurrency hint 1).
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+  // contexts_[i] as the EventLoop its thread makes current (common/event_loop.h).
+  std::vector<std::unique_ptr<AsioEventLoop>> loops_;
   size_t next_context_ = 0;  // the acceptor's thread only
   tcp::acceptor acceptor_;
   tcp::endpoint bound_;

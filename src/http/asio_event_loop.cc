@@ -1,0 +1,63 @@
+#include "http/asio_event_loop.h"
+
+#include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/system/error_code.hpp>
+#include <utility>
+
+#include "common/log.h"
+
+namespace chime::http {
+namespace {
+
+namespace asio = boost::asio;
+
+class AsioFdWatch final : public FdWatch {
+ public:
+  AsioFdWatch(asio::io_context& context, int fd) : descriptor_(context) {
+    const int copy = ::dup(fd);
+    if (copy < 0) {
+      LOG_WARN("cannot dup a descriptor to watch it; its waits will report it ready at once");
+      return;
+    }
+    boost::system::error_code ec;
+    descriptor_.assign(copy, ec);
+    if (ec) ::close(copy);
+  }
+
+  void WaitReadable(std::function<void()> callback) override {
+    Wait(asio::posix::stream_descriptor::wait_read, std::move(callback));
+  }
+  void WaitWritable(std::function<void()> callback) override {
+    Wait(asio::posix::stream_descriptor::wait_write, std::move(callback));
+  }
+
+ private:
+  void Wait(asio::posix::stream_descriptor::wait_type type, std::function<void()> callback) {
+    if (!descriptor_.is_open()) {
+      // Nothing to watch: let the caller try its read or write now and find out why.
+      asio::post(descriptor_.get_executor(), std::move(callback));
+      return;
+    }
+    descriptor_.async_wait(type, [callback = std::move(callback)](boost::system::error_code ec) {
+      // Cancelled by ~AsioFdWatch: the watcher is gone. Any other error: its next call on
+      // the descriptor tells it what happened.
+      if (ec == asio::error::operation_aborted) return;
+      callback();
+    });
+  }
+
+  asio::posix::stream_descriptor descriptor_;
+};
+
+}  // namespace
+
+void AsioEventLoop::Post(std::function<void()> fn) { asio::post(context_, std::move(fn)); }
+
+std::unique_ptr<FdWatch> AsioEventLoop::Watch(int fd) {
+  return std::make_unique<AsioFdWatch>(context_, fd);
+}
+
+}  // namespace chime::http
