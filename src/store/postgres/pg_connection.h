@@ -136,6 +136,15 @@ class PgConnection {
   // The first column of the first row of `sql` (simple protocol), "" when there is no row.
   StatusOr<std::string> QueryText(std::string_view sql, std::string_view op);
 
+  // The name of the prepared statement for `sql`, preparing it (one round trip) the first time
+  // only: for code that sends it by itself, as the reset loop does (pg_reset_loop.h).
+  StatusOr<std::string> Prepare(std::string_view sql, std::string_view op) {
+    return Prepared(sql, op);
+  }
+  // libpq's handle, for that same code: it sends and reads without blocking, in pipeline mode.
+  // Nothing above may be called after that.
+  pg_conn* native() { return conn_; }
+
   // What the last failed Query/Exec meant (kStatement after a success).
   Failure last_failure() const { return last_failure_; }
   // True once the connection is unusable; the owner reconnects.

@@ -9,6 +9,9 @@
 // cannot tell either: found retired, it may have been retired before this reset drew it.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,16 @@ struct PipelinedResets {
   // When set, every reset of the batch is answered with it and none runs again: whether or
   // what the transaction committed could not be learned.
   Status unanswerable;
+};
+
+// A pipelined batch that an I/O thread's reset loop sent (pg_reset_loop.h) and whose outcome
+// it could not learn: its connection broke before COMMIT's answer. PgWriter::SubmitInDoubt.
+struct InDoubtResets {
+  std::vector<std::shared_ptr<PinResetJob>> jobs;  // batch.jobs, owned
+  std::vector<std::function<void(Status)>> dones;  // one per job
+  PipelinedResets batch;                           // as sent: its candidates drawn
+  std::string token;                               // its commit marker
+  std::optional<PgResult> answer;                  // the statement's, when it arrived
 };
 
 // The statement: PgTx::ResetPins' (pg_reset_sql.h) plus the marker $12 with the positions of

@@ -18,12 +18,7 @@
 #include "store/postgres/pg_writer_worker.h"
 
 namespace chime::store::postgres {
-namespace {
 
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-
-// `done` belongs to the caller; an exception from it must not kill a writer thread.
 void CallDone(const DoneFn& done, Status status) {
   try {
     done(std::move(status));
@@ -31,6 +26,11 @@ void CallDone(const DoneFn& done, Status status) {
     LOG_ERROR("store write completion callback threw; ignored");
   }
 }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
 // Jittered exponential backoff: attempt 1 waits up to 2 ms, attempt 7 up to 128 ms.
 void Backoff(int attempt) {
@@ -56,8 +56,8 @@ Status PrepareWriterSession(PgConnection& conn) {
 
 }  // namespace
 
-// 128 random bits as hex: the marker of one transaction. Hex only, so it can be written into
-// SQL text literally (the marker insert is sent ahead without parameters, see RunOnce).
+// Hex only, so it can be written into SQL text literally (the marker insert is sent ahead
+// without parameters, see RunOnce).
 std::string PgWriter::RandomToken() {
   unsigned char bytes[16];
   size_t got = 0;
@@ -87,10 +87,48 @@ PgWriter::PgWriter(ConnectSettings settings, PgWriterOptions options)
   }
 }
 
-void PgWriter::Submit(TxFn fn, DoneFn done) { Enqueue(Item{std::move(fn), std::move(done), {}}); }
+void PgWriter::Submit(TxFn fn, DoneFn done) {
+  Item item;
+  item.fn = std::move(fn);
+  item.done = std::move(done);
+  Enqueue(std::move(item));
+}
 
 void PgWriter::SubmitReset(std::shared_ptr<PinResetJob> job, DoneFn done) {
-  Enqueue(Item{{}, std::move(done), std::move(job)});
+  Item item;
+  item.done = std::move(done);
+  item.reset = std::move(job);
+  Enqueue(std::move(item));
+}
+
+void PgWriter::SubmitInDoubt(std::shared_ptr<InDoubtResets> batch) {
+  Item item;
+  item.task = [this, batch](Worker& w) { RunInDoubt(w, *batch); };
+  item.done = [batch](Status status) {
+    // Refused at Enqueue: the writer is stopping, which the loops never let happen (PgStore
+    // closes them first). Whether the batch committed stays unknown.
+    LOG_ERROR(
+        "postgres: a reset batch whose COMMIT was interrupted reached a stopped writer; "
+        "answering 503");
+    for (auto& done : batch->dones) CallDone(done, status);
+  };
+  item.may_fail_stale = false;
+  Enqueue(std::move(item));
+}
+
+void PgWriter::SubmitConnect(std::function<void(std::unique_ptr<PgConnection>)> done) {
+  auto shared = std::make_shared<decltype(done)>(std::move(done));
+  Item item;
+  item.task = [this, shared](Worker&) { (*shared)(ConnectWriterSession()); };
+  item.done = [shared](Status) { (*shared)(nullptr); };
+  Enqueue(std::move(item));
+}
+
+std::unique_ptr<PgConnection> PgWriter::ConnectWriterSession() {
+  auto conn = PgConnection::Connect(settings_);
+  if (!conn.ok() || !PrepareWriterSession(**conn).ok()) return nullptr;
+  if (!(*conn)->Prepare(PipelinedResetSql(), "writer.prepare").ok()) return nullptr;
+  return std::move(conn).value();
 }
 
 void PgWriter::Enqueue(Item item) {
@@ -112,10 +150,16 @@ void PgWriter::FailStaleQueued() {
   std::vector<Item> stale;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // The queue is in arrival order: the stale writes are a prefix.
-    while (!queue_.empty() && queue_.front().queued_at <= cutoff) {
-      stale.push_back(std::move(queue_.front()));
-      queue_.pop_front();
+    // The queue is in arrival order: the stale writes are a prefix, but for the batches that
+    // may have committed (SubmitInDoubt), which stay.
+    auto it = queue_.begin();
+    while (it != queue_.end() && it->queued_at <= cutoff) {
+      if (!it->may_fail_stale) {
+        ++it;
+        continue;
+      }
+      stale.push_back(std::move(*it));
+      it = queue_.erase(it);
     }
   }
   for (Item& item : stale) CallDone(item.done, UnavailableError());
@@ -166,12 +210,18 @@ void PgWriter::Loop() {
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       // Stop drains: a thread ends only once everything queued has been taken.
       if (queue_.empty()) return;
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
+      // A task runs by itself.
+      while (!queue_.empty() && batch.size() < options_.max_batch &&
+             (batch.empty() || (!batch.front().task && !queue_.front().task))) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    RunBatch(w, batch);
+    if (batch.front().task) {
+      batch.front().task(w);
+    } else {
+      RunBatch(w, batch);
+    }
     if (Clock::now() >= w.next_sweep) SweepMarkers(w);
   }
 }

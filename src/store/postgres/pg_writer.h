@@ -118,6 +118,22 @@ class PgWriter {
   // (PgTx::ResetPins): a burst of b resets costs one round trip, not b.
   void SubmitReset(std::shared_ptr<PinResetJob> job, DoneFn done);
 
+  // For the I/O threads' reset loops (pg_reset_loop.h), which send pipelined batches of resets
+  // themselves and hand these writer threads only what may block.
+  //
+  // A batch whose pipeline went out but whose answer was lost with the connection (or that
+  // the loop had to abandon): resolves its commit marker, reads back what it did when it
+  // committed, and runs what it did not do (or everything, when it did not commit) as
+  // SubmitReset would, calling each job's `done` once. Never failed for having waited (see
+  // FailStaleQueued): it may have committed. Thread-safe.
+  void SubmitInDoubt(std::shared_ptr<InDoubtResets> batch);
+  // Opens a connection as a writer's, with PipelinedResetSql() prepared (so Prepare finds it
+  // without a round trip), and passes it to `done` on a writer thread: null when no read-write
+  // server answered, or the writer is stopping. Thread-safe.
+  void SubmitConnect(std::function<void(std::unique_ptr<PgConnection>)> done);
+  // 128 random bits as hex: the commit marker of one transaction.
+  static std::string RandomToken();
+
   // Refuses new writes, runs everything already queued, joins the threads. Idempotent.
   // Must not be called from a `done` (those run on writer threads).
   void Stop();
@@ -125,11 +141,16 @@ class PgWriter {
   PgWriterStats stats() const;
 
  private:
+  struct Worker;
   struct Item {
     TxFn fn;  // unset for a reset
     DoneFn done;
     std::shared_ptr<PinResetJob> reset;  // set for a reset (SubmitReset)
     std::chrono::steady_clock::time_point queued_at{};
+    // Set for SubmitInDoubt and SubmitConnect: run alone, outside any transaction; `done` then
+    // only answers a task refused at Enqueue or failed as stale.
+    std::function<void(Worker&)> task;
+    bool may_fail_stale = true;  // false: it may have committed (SubmitInDoubt)
   };
   enum class Outcome {
     kFinal,     // results are final (committed, or nothing to commit)
@@ -137,7 +158,6 @@ class PgWriter {
     kNoServer,  // nothing committed; no read-write server reachable
     kUnknown,   // whether it committed could not be learned before shutdown
   };
-  struct Worker;
 
   void Loop();
   // True when every item is a reset (SubmitReset): such a transaction runs READ COMMITTED.
@@ -163,6 +183,19 @@ class PgWriter {
   // One pipelined transaction: kFinal once it committed (batch.answers says which resets it
   // did), kRetry or kNoServer when it did not, kUnknown when that could not be learned.
   Outcome RunPipelined(Worker& w, PipelinedResets& batch);
+  // Answers the resets of `items` that a pipelined transaction with `outcome` did (`item_of`
+  // maps batch.jobs to items) and runs the others through RunWithRetries.
+  void FinishResetBatch(Worker& w, const std::vector<Item*>& items,
+                        const std::vector<size_t>& item_of, PipelinedResets& batch, Outcome outcome,
+                        std::vector<Status>& results);
+  // After a pipelined transaction's connection broke before COMMIT's answer: resolves `token`
+  // and, when it committed, reads the answers from `answer` (the statement's, when it arrived)
+  // or back from the database. Returns RunPipelined's outcomes but kNoServer.
+  Outcome SettleInDoubt(Worker& w, PipelinedResets& batch, const std::string& token,
+                        const PgResult* answer);
+  void RunInDoubt(Worker& w, InDoubtResets& in_doubt);
+  // Connect, then set the session up for a writer: PrepareWriterSession (pg_writer.cc).
+  std::unique_ptr<PgConnection> ConnectWriterSession();
   // The answers of a pipelined transaction that committed while its answer was lost, read
   // back through w's connection (reconnecting); kUnavailable when no server answered before
   // shutdown.
@@ -173,7 +206,6 @@ class PgWriter {
   // nothing of theirs is written. Without this they would wait behind the batches whose COMMIT
   // is being resolved (Resolve, ReadBack), for as long as no primary is reachable.
   void FailStaleQueued();
-  static std::string RandomToken();
   // Commits; on an unresolvable outcome turns the OK entries of `results` into kUnavailable.
   Outcome Commit(Worker& w, const std::string& token, std::vector<Status>& results);
   // After a connection broke during a COMMIT: whether the transaction that wrote `token`

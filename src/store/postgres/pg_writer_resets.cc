@@ -40,6 +40,12 @@ void PgWriter::RunResetBatch(Worker& w, const std::vector<Item*>& items,
     }
   }
   const Outcome outcome = RunPipelined(w, batch);
+  FinishResetBatch(w, items, item_of, batch, outcome, results);
+}
+
+void PgWriter::FinishResetBatch(Worker& w, const std::vector<Item*>& items,
+                                const std::vector<size_t>& item_of, PipelinedResets& batch,
+                                Outcome outcome, std::vector<Status>& results) {
   if (outcome == Outcome::kUnknown) {
     failed_batches_.fetch_add(1);
     for (auto& r : results) r = batch.unanswerable;
@@ -136,16 +142,27 @@ PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
     if (w.conn->last_failure() != Failure::kConnection) return Outcome::kRetry;
     unknown = true;
   }
-  if (unknown) {
-    std::optional<bool> committed = Resolve(w, token);
-    if (!committed.has_value()) {
-      batch.unanswerable = UnavailableError();
-      return Outcome::kUnknown;
-    }
-    if (!*committed) return Outcome::kRetry;
-  }
+  if (unknown) return SettleInDoubt(w, batch, token, r.ok() ? &*r : nullptr);
   commits_.fetch_add(1);
-  Status read = r.ok() ? ReadPipelinedAnswers(*r, batch) : ReadBack(w, token, batch);
+  Status read = ReadPipelinedAnswers(*r, batch);
+  if (!read.ok()) {
+    batch.unanswerable = read;  // as in SettleInDoubt
+    return Outcome::kUnknown;
+  }
+  return Outcome::kFinal;
+}
+
+PgWriter::Outcome PgWriter::SettleInDoubt(Worker& w, PipelinedResets& batch,
+                                          const std::string& token, const PgResult* answer) {
+  std::optional<bool> committed = Resolve(w, token);
+  if (!committed.has_value()) {
+    batch.unanswerable = UnavailableError();
+    return Outcome::kUnknown;
+  }
+  if (!*committed) return Outcome::kRetry;
+  commits_.fetch_add(1);
+  Status read =
+      answer != nullptr ? ReadPipelinedAnswers(*answer, batch) : ReadBack(w, token, batch);
   if (!read.ok()) {
     // Committed, but which reset did what is unknown (a row that does not decode, or no server
     // before shutdown): running any of them again could reset a user twice.
@@ -153,6 +170,25 @@ PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
     return Outcome::kUnknown;
   }
   return Outcome::kFinal;
+}
+
+void PgWriter::RunInDoubt(Worker& w, InDoubtResets& in_doubt) {
+  std::vector<Item> owned(in_doubt.jobs.size());
+  std::vector<Item*> items;
+  std::vector<size_t> item_of;
+  for (size_t i = 0; i < owned.size(); ++i) {
+    owned[i].reset = in_doubt.jobs[i];
+    owned[i].queued_at = Clock::now();
+    items.push_back(&owned[i]);
+    item_of.push_back(i);
+  }
+  PipelinedResets& batch = in_doubt.batch;
+  batch.answers.assign(batch.jobs.size(), PipelinedAnswer::kNotDone);
+  const Outcome outcome =
+      SettleInDoubt(w, batch, in_doubt.token, in_doubt.answer ? &*in_doubt.answer : nullptr);
+  std::vector<Status> results(items.size(), UnavailableError());
+  FinishResetBatch(w, items, item_of, batch, outcome, results);
+  for (size_t i = 0; i < items.size(); ++i) CallDone(in_doubt.dones[i], std::move(results[i]));
 }
 
 Status PgWriter::ReadBack(Worker& w, const std::string& token, PipelinedResets& batch) {

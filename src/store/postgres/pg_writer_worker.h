@@ -10,6 +10,9 @@
 
 namespace chime::store::postgres {
 
+// Calls `done`, which belongs to the caller: an exception from it must not kill a writer thread.
+void CallDone(const DoneFn& done, Status status);
+
 struct PgWriter::Worker {
   std::unique_ptr<PgConnection> conn;
   std::chrono::steady_clock::time_point next_sweep = std::chrono::steady_clock::now();
