@@ -1,10 +1,12 @@
 #include "store/postgres/pg_store.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <typeinfo>
 
+#include "common/event_loop.h"
 #include "common/log.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_pool.h"
@@ -29,11 +31,15 @@ StatusOr<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url, const O
                                 << ")");
   auto readers = std::make_unique<PgPool>(settings, options.max_read_connections);
   auto writer = std::make_unique<PgWriter>(settings, options.writer);
-  return std::unique_ptr<PgStore>(new PgStore(std::move(writer), std::move(readers)));
+  return std::unique_ptr<PgStore>(new PgStore(std::move(writer), std::move(readers), options));
 }
 
-PgStore::PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> readers)
-    : writer_(std::move(writer)), readers_(std::move(readers)) {}
+PgStore::PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> readers,
+                 const Options& options)
+    : writer_(std::move(writer)),
+      readers_(std::move(readers)),
+      io_thread_resets_(options.io_thread_resets && options.writer.pipelined_resets),
+      writer_options_(options.writer) {}
 
 PgStore::~PgStore() { Close(); }
 
@@ -60,9 +66,24 @@ void PgStore::ResetPin(PinResetAudit audit, std::optional<AccessKeyCheck> key, R
   job->audit = std::move(audit);
   job->key = std::move(key);
   job->random = &random;
-  writer_->SubmitReset(job, [job, done = std::move(done)](Status status) {
+  DoneFn finish = [job, done = std::move(done)](Status status) {
     FinishReset(std::move(status), job->user, done);
-  });
+  };
+  if (PgResetLoop* loop = LoopForThisThread()) return loop->Submit(job, std::move(finish));
+  writer_->SubmitReset(job, std::move(finish));
+}
+
+PgResetLoop* PgStore::LoopForThisThread() {
+  if (!io_thread_resets_) return nullptr;
+  EventLoop* events = EventLoop::Current();
+  if (events == nullptr) return nullptr;
+  std::lock_guard<std::mutex> lock(loops_mu_);
+  if (closed_) return nullptr;  // the writer answers kUnavailable
+  std::shared_ptr<PgResetLoop>& loop = loops_[events->id()];
+  if (loop == nullptr) {
+    loop = std::make_shared<PgResetLoop>(*events, *writer_, writer_options_);
+  }
+  return loop.get();
 }
 
 Status PgStore::RunRead(const TxFn& fn, std::string_view begin) {
@@ -112,13 +133,43 @@ void PgStore::Write(TxFn fn, DoneFn done) { writer_->Submit(std::move(fn), std::
 
 void PgStore::Close() {
   std::lock_guard<std::mutex> lock(close_mu_);
-  writer_->Stop();  // first: queued writes still commit
+  {
+    // Their event loops have stopped: what they still hold (nothing, once every request has
+    // been answered) goes to the writer, which is still running. They keep their statistics.
+    std::lock_guard<std::mutex> loops_lock(loops_mu_);
+    if (!closed_) {
+      PgResetLoopStats sum;
+      for (auto& [id, loop] : loops_) {
+        loop->Abandon();
+        const PgResetLoopStats l = loop->stats();
+        sum.batches += l.batches;
+        sum.resets += l.resets;
+        sum.handed += l.handed;
+      }
+      if (!loops_.empty()) {
+        LOG_INFO("postgres: the I/O threads answered " << sum.resets << " resets in " << sum.batches
+                                                       << " batches, and handed " << sum.handed
+                                                       << " to the writers");
+      }
+    }
+    closed_ = true;
+  }
+  writer_->Stop();  // then: queued writes still commit
   readers_->Close();
 }
 
 PgStoreStats PgStore::stats() const {
   PgStoreStats s;
   s.writer = writer_->stats();
+  std::lock_guard<std::mutex> lock(loops_mu_);
+  for (const auto& [id, loop] : loops_) {
+    const PgResetLoopStats l = loop->stats();
+    s.loops.batches += l.batches;
+    s.loops.resets += l.resets;
+    s.loops.handed += l.handed;
+    s.loops.in_doubt += l.in_doubt;
+    s.loops.refused += l.refused;
+  }
   s.read_connections = readers_->open_connections();
   return s;
 }

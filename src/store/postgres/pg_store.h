@@ -12,13 +12,17 @@
 //   store->Write([](Tx& tx) { return tx.InsertAccount(a); }, [](Status s) { /* post */ });
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/status.h"
+#include "store/postgres/pg_reset_loop.h"
 #include "store/postgres/pg_writer.h"
 #include "store/store.h"
 
@@ -30,10 +34,15 @@ struct PgStoreOptions {
   int max_read_connections = 8;  // per chimed instance; add writer.threads for the total
   int connect_timeout_s = 5;     // per host of the URL
   PgWriterOptions writer;
+  // Resets called on an I/O thread's event loop are sent from that thread (pg_reset_loop.h),
+  // over writer.threads connections of its own; off, or on any other thread, they go to the
+  // writer threads. Only with writer.pipelined_resets.
+  bool io_thread_resets = true;
 };
 
 struct PgStoreStats {
   PgWriterStats writer;
+  PgResetLoopStats loops;    // summed over the I/O threads' reset loops
   int read_connections = 0;  // read connections open now
 };
 
@@ -54,26 +63,37 @@ class PgStore final : public Store {
   Status Read(const TxFn& fn) override;
   // See Store. `fn` may run more than once (a retried transaction); only one run commits.
   void Write(TxFn fn, DoneFn done) override;
-  // See Store. Resets queued together run as one statement (PgWriter::SubmitReset).
+  // See Store. Resets queued together run as one statement: sent by the calling thread's event
+  // loop when it has one (PgResetLoop), else by the writer threads (PgWriter::SubmitReset).
   void ResetPin(PinResetAudit audit, std::optional<AccessKeyCheck> key, RandomSource& random,
                 UserDoneFn done) override;
   // See Store. One statement outside any transaction: one round trip, and no BEGIN or COMMIT
   // for PostgreSQL to run.
   StatusOr<std::optional<AccessKeyRecord>> ReadAccessKey(const std::string& access_key_id) override;
   // Refuses new writes, commits everything queued, waits for readers, closes every connection.
-  // Idempotent, thread-safe; never call it from `done`.
+  // Idempotent, thread-safe; never call it from `done`, nor while an event loop that reset
+  // through this store is running, nor after one has been destroyed.
   void Close() override;
 
   PgStoreStats stats() const;
 
  private:
-  PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> readers);
+  PgStore(std::unique_ptr<PgWriter> writer, std::unique_ptr<PgPool> readers,
+          const Options& options);
+  // The calling thread's reset loop; null when it runs no event loop, or resets do not use one.
+  PgResetLoop* LoopForThisThread();
   // Read, in a transaction begun by `begin`; with an empty `begin`, `fn` runs one statement by
   // itself (DeferredBegin).
   Status RunRead(const TxFn& fn, std::string_view begin);
 
   std::unique_ptr<PgWriter> writer_;
   std::unique_ptr<PgPool> readers_;
+  const bool io_thread_resets_;
+  const PgWriterOptions writer_options_;  // for the reset loops
+  mutable std::mutex loops_mu_;
+  bool closed_ = false;  // under loops_mu_
+  // By EventLoop::id(). shared_ptr: their callbacks hold weak_ptrs.
+  std::unordered_map<uint64_t, std::shared_ptr<PgResetLoop>> loops_;
   std::mutex close_mu_;
 };
 

@@ -1,0 +1,290 @@
+// PgResetLoop (pg_reset_loop.h): resets called on an event loop's thread are sent and answered
+// there, and everything else reaches the writer threads with the same outcomes as before: what
+// the statement did not do, a batch whose answer was lost (each CommitFault), a stale access
+// key, and a batch still in flight when the store closes.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common/event_loop.h"
+#include "common/testing/scripted_random.h"
+#include "http/asio_event_loop.h"
+#include "store/postgres/pg_store.h"
+#include "store/postgres/pg_store_test_support.h"
+
+namespace chime::store::postgres {
+namespace {
+
+namespace asio = boost::asio;
+
+class PgResetLoopTest : public PgStoreTest {
+ protected:
+  void SetUp() override {
+    PgStoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    store_ = Open(options_);
+    ASSERT_NE(store_, nullptr);
+    AddAccountA(url_);
+    AddUsersOfA(url_,
+                "('u1', 'Registered', '1111122222'), ('u2', 'Registered', '2222233333'), "
+                "('u3', 'Unregistered', NULL)");
+    thread_ = std::thread([this] {
+      EventLoop::Scope current(&events_);
+      io_.run();
+    });
+  }
+  void TearDown() override {
+    StopLoop();
+    if (store_ != nullptr) store_->Close();
+  }
+  void StopLoop() {
+    work_.reset();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  struct Reset {
+    Reset(std::string user, std::optional<AccessKeyCheck> key = std::nullopt)  // NOLINT
+        : user(std::move(user)), key(std::move(key)) {}
+    std::string user;
+    std::optional<AccessKeyCheck> key;
+  };
+  // Calls ResetPin for each of `resets` from one handler on the loop's thread, so that they
+  // reach the loop together; their outcomes, and whether each was answered on that thread.
+  std::vector<std::future<StatusOr<model::User>>> Start(const std::vector<Reset>& resets) {
+    std::vector<std::future<StatusOr<model::User>>> out;
+    std::vector<std::shared_ptr<std::promise<StatusOr<model::User>>>> promises;
+    for (size_t i = 0; i < resets.size(); ++i) {
+      promises.push_back(std::make_shared<std::promise<StatusOr<model::User>>>());
+      out.push_back(promises.back()->get_future());
+    }
+    asio::post(io_, [this, resets, promises] {
+      for (size_t i = 0; i < resets.size(); ++i) {
+        store_->ResetPin(PinResetAudit{"r" + std::to_string(next_++), "p", "a", resets[i].user, 7},
+                         resets[i].key, random_, [this, p = promises[i]](StatusOr<model::User> u) {
+                           if (std::this_thread::get_id() != thread_.get_id()) ++off_loop_;
+                           p->set_value(std::move(u));
+                         });
+      }
+    });
+    return out;
+  }
+  std::vector<StatusOr<model::User>> ResetTogether(const std::vector<Reset>& resets) {
+    std::vector<StatusOr<model::User>> got;
+    for (auto& f : Start(resets)) got.push_back(f.get());
+    return got;
+  }
+
+  std::string Pin(const std::string& user) {
+    return Sql(url_, "SELECT pin FROM users WHERE user_id = '" + user + "'");
+  }
+  std::string AuditedRequests() {
+    return Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY request_id) FROM pin_reset_audit");
+  }
+  AccessKeyCheck AddKey(const std::string& id) {
+    Sql(url_,
+        "INSERT INTO access_keys(access_key_id, name, encrypted_secret, policy_json, enabled, "
+        "created_ms) VALUES ('" +
+            id + "', 'k', '\\x00736561ff'::bytea, '{}', true, 0)");
+    return AccessKeyCheck{id, std::string("\x00sea\xff", 5), std::nullopt, "{}"};
+  }
+
+  PgStoreOptions options_;
+  std::unique_ptr<PgStore> store_;
+  chime::testing::ScriptedRandom random_{
+      {5555500001ULL, 5555500002ULL, 5555500003ULL, 5555500004ULL, 5555500005ULL}};
+  int next_ = 0;                  // the loop's thread only
+  std::atomic<int> off_loop_{0};  // resets answered on another thread
+  asio::io_context io_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  http::AsioEventLoop events_{io_};
+  std::thread thread_;
+};
+
+// In each test, the first resets find no connection up: they go to the writer, whose threads
+// connect the loop first (SubmitConnect is queued ahead of them), so later resets go through
+// the loop.
+TEST_F(PgResetLoopTest, ResetsReadTogetherCommitAsOneBatchAnsweredOnTheLoopsThread) {
+  auto first = ResetTogether({{"u1"}, {"u2"}});
+  for (auto& g : first) ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(store_->stats().loops.handed, 2);
+  EXPECT_EQ(off_loop_.load(), 2);
+  const int64_t writer_commits = store_->stats().writer.commits;
+  auto got = ResetTogether({{"u1"}, {"u2"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500003");
+  EXPECT_EQ(got[1]->personal_pin, "5555500004");
+  EXPECT_EQ(Pin("u1"), "5555500003");
+  EXPECT_EQ(Pin("u2"), "5555500004");
+  EXPECT_EQ(AuditedRequests(), "r0,r1,r2,r3");
+  const auto stats = store_->stats();
+  EXPECT_EQ(stats.loops.batches, 1);
+  EXPECT_EQ(stats.loops.resets, 2);
+  EXPECT_EQ(stats.loops.handed, 2);                 // the first two only
+  EXPECT_EQ(stats.writer.commits, writer_commits);  // the writer did nothing for these
+  EXPECT_EQ(off_loop_.load(), 2);                   // answered on the loop's thread
+}
+
+TEST_F(PgResetLoopTest, AUsersSecondResetGoesInAnotherBatch) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop: 5555500001
+  auto got = ResetTogether({{"u1"}, {"u1"}, {"u2"}});
+  for (auto& g : got) ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(got[0]->personal_pin, "5555500002");
+  EXPECT_EQ(got[2]->personal_pin, "5555500003");
+  EXPECT_EQ(got[1]->personal_pin, "5555500004");  // the second batch's
+  // The two batches ran at once, on the loop's two connections; PostgreSQL's row lock put
+  // one reset of u1 after the other, which then retired the PIN the first one set.
+  const std::string stored = Pin("u1");
+  ASSERT_TRUE(stored == "5555500002" || stored == "5555500004") << stored;
+  const std::string superseded = stored == "5555500002" ? "5555500004" : "5555500002";
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
+            "1111122222,2222233333,5555500001," + superseded);
+  EXPECT_EQ(store_->stats().loops.batches, 2);
+  EXPECT_EQ(store_->stats().loops.resets, 3);
+}
+
+TEST_F(PgResetLoopTest, WhatTheStatementDidNotDoIsAnsweredByTheWriter) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop: 5555500001
+  // u1 draws u2's PIN, which is taken, and then others on the writer; u3 is invited (no PIN
+  // yet); u9 does not exist.
+  std::deque<uint64_t> script{5555500001ULL};
+  for (uint64_t i = 0; i < 32; ++i) script.push_back(5555500100ULL + i);
+  random_ = chime::testing::ScriptedRandom(script);
+  auto got = ResetTogether({{"u1"}, {"u3"}, {"u9"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_NE(got[0]->personal_pin, "5555500001");
+  EXPECT_EQ(got[1].status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(got[2].status().code(), Code::kNotFound);
+  EXPECT_EQ(Pin("u1"), got[0]->personal_pin);
+  EXPECT_EQ(Pin("u2"), "5555500001");
+  const auto stats = store_->stats();
+  EXPECT_EQ(stats.loops.batches, 1);  // it did none of the three
+  EXPECT_EQ(stats.loops.resets, 0);
+  EXPECT_EQ(stats.loops.handed, 4);  // the warm-up's, then all three
+}
+
+TEST_F(PgResetLoopTest, AResetWhoseKeyChangedIsRefused) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  const AccessKeyCheck current = AddKey("AKIALOOP");
+  AccessKeyCheck stale = current;
+  stale.encrypted_secret = "rotated";
+  auto got = ResetTogether({{"u1", current}, {"u2", stale}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[1].status().code(), Code::kKeyChanged);
+  EXPECT_EQ(Pin("u2"), "5555500001");
+  EXPECT_EQ(store_->stats().loops.resets, 1);
+}
+
+TEST_F(PgResetLoopTest, ABatchTheServerRefusedRunsOnTheWriterAndTheLoopReconnects) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  // The next audit insert fails once with a serialization failure, as a conflict would.
+  Sql(url_, "CREATE SEQUENCE refusals");
+  Sql(url_,
+      "CREATE FUNCTION refuse_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF nextval('refusals') = 1 THEN RAISE EXCEPTION 'refused' USING ERRCODE = '40001'; "
+      "END IF; RETURN NEW; END $$");
+  Sql(url_,
+      "CREATE TRIGGER refuse_once BEFORE INSERT ON pin_reset_audit FOR EACH ROW "
+      "EXECUTE FUNCTION refuse_once()");
+  auto got = ResetTogether({{"u1"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(Pin("u1"), got[0]->personal_pin);
+  auto stats = store_->stats();
+  EXPECT_EQ(stats.loops.refused, 1);
+  EXPECT_EQ(stats.loops.handed, 2);  // the warm-up's, and the refused one
+  EXPECT_EQ(stats.loops.resets, 0);
+  // The refused batch's connection was closed (its transaction had failed) and is opened
+  // again: a later batch goes through the loop.
+  for (int i = 0; i < 20 && store_->stats().loops.resets == 0; ++i) {
+    got = ResetTogether({{"u2"}});
+    ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(store_->stats().loops.resets, 1);
+  EXPECT_EQ(Pin("u2"), got[0]->personal_pin);
+}
+
+// A loop's batch meets `GetParam()` (its COMMIT's answer is lost, or its COMMIT is replaced by
+// a ROLLBACK or nothing): the writer resolves it, and every reset is answered once, as stored.
+class PgResetLoopFaultTest : public PgResetLoopTest,
+                             public ::testing::WithParamInterface<CommitFault> {
+ protected:
+  void SetUp() override {
+    // The first transaction is the writer's (the warm-up reset), the second the loop's.
+    auto commits = std::make_shared<std::atomic<int>>(0);
+    options_.writer.commit_fault = [commits, fault = GetParam()] {
+      return ++*commits == 2 ? fault : CommitFault::kNone;
+    };
+    PgResetLoopTest::SetUp();
+  }
+};
+
+TEST_P(PgResetLoopFaultTest, EveryResetIsAnsweredOnceAsStored) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // 5555500001, on the writer
+  auto got = ResetTogether({{"u1"}, {"u2"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(Pin("u1"), got[0]->personal_pin);
+  EXPECT_EQ(Pin("u2"), got[1]->personal_pin);
+  EXPECT_EQ(AuditedRequests(), "r0,r1,r2");  // each reset once
+  const auto stats = store_->stats();
+  EXPECT_EQ(stats.loops.in_doubt, 1);
+  const bool committed = GetParam() == CommitFault::kLoseAnswerAfterCommit ||
+                         GetParam() == CommitFault::kLoseCommitAnswer;
+  EXPECT_EQ(stats.writer.resolved_committed, committed ? 1 : 0);
+  EXPECT_EQ(stats.writer.resolved_aborted, committed ? 0 : 1);
+  if (committed) {
+    EXPECT_EQ(got[0]->personal_pin, "5555500002");  // read back: no second draw
+    EXPECT_EQ(got[1]->personal_pin, "5555500003");
+  }
+}
+INSTANTIATE_TEST_SUITE_P(postgres, PgResetLoopFaultTest,
+                         ::testing::Values(CommitFault::kLoseAnswerAfterCommit,
+                                           CommitFault::kLoseAnswerAfterRollback,
+                                           CommitFault::kDropBeforeCommit,
+                                           CommitFault::kLoseCommitAnswer));
+
+TEST_F(PgResetLoopTest, ABatchInFlightWhenTheStoreClosesIsResolvedByTheWriter) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  // Another session holds u1's row, so the loop's batch waits in PostgreSQL.
+  PGconn* other = PQconnectdb(url_.c_str());
+  ASSERT_EQ(PQstatus(other), CONNECTION_OK);
+  PQclear(PQexec(other, "BEGIN"));
+  PQclear(PQexec(other, "SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE"));
+  auto pending = Start({{"u1"}});
+  for (int i = 0; i < 500 && Sql(url_, "SELECT count(*) FROM pg_stat_activity WHERE " +
+                                           std::to_string(PQbackendPID(other)) +
+                                           " = ANY(pg_blocking_pids(pid))") != "1";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  io_.stop();  // as chimed's I/O threads stop, with the batch in flight
+  StopLoop();
+  std::thread release([other] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    PQclear(PQexec(other, "COMMIT"));
+  });
+  store_->Close();  // hands the batch to the writer, which resolves it before it stops
+  release.join();
+  PQfinish(other);
+  StatusOr<model::User> got = pending[0].get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit WHERE user_id = 'u1'"), "1");
+  EXPECT_EQ(store_->stats().loops.in_doubt, 1);
+}
+
+}  // namespace
+}  // namespace chime::store::postgres
