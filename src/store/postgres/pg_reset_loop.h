@@ -6,7 +6,8 @@
 // small batches they leave (bench/RESULTS-postgres.md). Here nothing changes threads on the
 // way: the resets read since the last send become one batch, sent on a free connection as the
 // writer's pipelined batch is (BEGIN, the statement of pg_pipelined_resets.h and COMMIT in one
-// round trip), and answered on the same thread when PostgreSQL's answer arrives.
+// round trip), and answered on the same thread when PostgreSQL's answer arrives. While a batch
+// is in flight, another goes out only once it would be as large (WorthASecondBatch).
 //
 // Only that fast path runs here; whatever may block goes to PgWriter's threads, which have
 // always done it:
@@ -82,6 +83,8 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   void ScheduleFlush();
   // Sends what is queued on the free connections; hands it to the writer when none is up.
   void Flush();
+  // Whether what is queued makes a batch as large as those in flight (or none is in flight).
+  bool WorthASecondBatch() const;
   // Whether an idle connection's server is still there, as far as can be told without waiting.
   bool StillUp(Link& link);
   void Connect(size_t link);

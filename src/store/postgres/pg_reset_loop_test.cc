@@ -137,22 +137,88 @@ TEST_F(PgResetLoopTest, ResetsReadTogetherCommitAsOneBatchAnsweredOnTheLoopsThre
   EXPECT_EQ(off_loop_.load(), 2);                   // answered on the loop's thread
 }
 
-TEST_F(PgResetLoopTest, AUsersSecondResetGoesInAnotherBatch) {
+TEST_F(PgResetLoopTest, AUsersSecondResetGoesInTheNextBatch) {
   ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop: 5555500001
   auto got = ResetTogether({{"u1"}, {"u1"}, {"u2"}});
   for (auto& g : got) ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ(got[0]->personal_pin, "5555500002");
   EXPECT_EQ(got[2]->personal_pin, "5555500003");
-  EXPECT_EQ(got[1]->personal_pin, "5555500004");  // the second batch's
-  // The two batches ran at once, on the loop's two connections; PostgreSQL's row lock put
-  // one reset of u1 after the other, which then retired the PIN the first one set.
-  const std::string stored = Pin("u1");
-  ASSERT_TRUE(stored == "5555500002" || stored == "5555500004") << stored;
-  const std::string superseded = stored == "5555500002" ? "5555500004" : "5555500002";
+  // Alone, it would make a smaller batch than the one in flight: it waits for that one.
+  EXPECT_EQ(got[1]->personal_pin, "5555500004");
+  EXPECT_EQ(Pin("u1"), "5555500004");
   EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
-            "1111122222,2222233333,5555500001," + superseded);
+            "1111122222,2222233333,5555500001,5555500002");
   EXPECT_EQ(store_->stats().loops.batches, 2);
   EXPECT_EQ(store_->stats().loops.resets, 3);
+}
+
+// Holds `users`' rows in another session, so that a batch resetting any of them waits.
+class RowHolder {
+ public:
+  RowHolder(const std::string& url, const std::string& users) : conn_(PQconnectdb(url.c_str())) {
+    EXPECT_EQ(PQstatus(conn_), CONNECTION_OK);
+    PQclear(PQexec(conn_, "BEGIN"));
+    PQclear(
+        PQexec(conn_, ("SELECT 1 FROM users WHERE user_id IN (" + users + ") FOR UPDATE").c_str()));
+  }
+  ~RowHolder() {
+    Release();
+    PQfinish(conn_);
+  }
+  void Release() {
+    if (std::exchange(released_, true)) return;
+    PQclear(PQexec(conn_, "COMMIT"));
+  }
+  // Waits until a session waits for this one's locks.
+  void WaitUntilSomeoneWaits(const std::string& url) {
+    const std::string sql = "SELECT count(*) FROM pg_stat_activity WHERE " +
+                            std::to_string(PQbackendPID(conn_)) + " = ANY(pg_blocking_pids(pid))";
+    for (int i = 0; i < 500 && Sql(url, sql) != "1"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(Sql(url, sql), "1") << "nothing waited for the held rows within 5 s";
+  }
+
+ private:
+  PGconn* conn_;
+  bool released_ = false;
+};
+
+TEST_F(PgResetLoopTest, ALoneResetIsNotHeldBehindABatchThatWaits) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  RowHolder holder(url_, "'u1'");
+  auto stuck = Start({{"u1"}});
+  holder.WaitUntilSomeoneWaits(url_);
+  // One reset in flight: a batch of one is as large, so it goes out on the other connection.
+  auto got = ResetTogether({{"u2"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(stuck[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  holder.Release();
+  ASSERT_TRUE(stuck[0].get().ok());
+  EXPECT_EQ(store_->stats().loops.resets, 2);
+}
+
+TEST_F(PgResetLoopTest, ResetsWaitToMakeABatchAsLargeAsTheOneInFlight) {
+  AddUsersOfA(url_,
+              "('u4', 'Registered', '4444455555'), ('u5', 'Registered', '5555566666'), "
+              "('u6', 'Registered', '6666677777')");
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  RowHolder holder(url_, "'u1'");
+  auto stuck = Start({{"u1"}, {"u2"}});  // two in flight, waiting for u1's row
+  holder.WaitUntilSomeoneWaits(url_);
+  auto first = Start({{"u4"}});
+  // One reset would make a smaller batch than the two in flight: it waits, for the batch in
+  // flight (held here) or for another reset. Only a later reset can let it go out now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(first[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  auto second = Start({{"u5"}});
+  ASSERT_TRUE(first[0].get().ok());
+  ASSERT_TRUE(second[0].get().ok());
+  EXPECT_EQ(stuck[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  holder.Release();
+  for (auto& f : stuck) ASSERT_TRUE(f.get().ok());
+  EXPECT_EQ(store_->stats().loops.batches, 2);  // {u4, u5} together, then {u1, u2}
+  EXPECT_EQ(store_->stats().loops.resets, 4);
 }
 
 TEST_F(PgResetLoopTest, WhatTheStatementDidNotDoIsAnsweredByTheWriter) {
