@@ -18,9 +18,9 @@ port, fsync and synchronous_commit on) holds two databases:
   records every PIN issued (`pgbench-bare`).
 
 Two more references run on the `chimed` database itself: `store`, chimed's store without its
-HTTP front (bench/store_reset_driver: 8 resets in flight through Store::ResetPin), and `loop`,
-the store's reset statement driven from one thread's poll loop (bench/pg_reset_loop: no
-hand-off between threads).
+HTTP front (bench/store_reset_driver: 8 resets in flight through Store::ResetPin, from one
+event loop as chimed's I/O thread calls it), and `loop`, the store's reset statement driven
+from one thread's poll loop (bench/pg_reset_loop: every queued reset in one batch, no retries).
 
 Rounds alternate the kinds (in one order, then the reverse), the ratio chimed/pgbench is taken per round, and the
 report gives its median with min and max. Before each run no foreign `wrk` (another harness)
@@ -367,8 +367,8 @@ def run_chimed(server, pg, path, seconds):
 
 
 def run_driver(driver, pg, account, users_file, seconds, pg_writers):
-    """Resets at c8 without HTTP, on chimed's database: bench/store_reset_driver (the store)
-    or bench/pg_reset_loop (its statement from one poll loop). The driver's CPU is counted as
+    """Resets at c8 without HTTP, on chimed's database: bench/store_reset_driver (the store,
+    from one event loop) or bench/pg_reset_loop (its statement from one poll loop). The driver's CPU is counted as
     the server's (its clients only wait)."""
     argv = [driver, "--store", pg.url("chimed"), "--account", account, "--users", users_file,
             "--key", procs.ROOT_KEY_ID, "--clients", str(CONNECTIONS), "--seconds", str(seconds),
@@ -603,22 +603,22 @@ def write_report(path, res):
     st = res.get("store") or []
     if st:
         out.append("- `store`: chimed's PostgreSQL store without its HTTP front "
-                   "(`bench/store_reset_driver`, the same Release build): 8 threads, each with "
-                   "one `Store::ResetPin` in flight, as ResetPersonalPIN calls it (its audit "
+                   "(`bench/store_reset_driver`, the same Release build): 8 clients on one "
+                   "event loop, as chimed's connections are on its I/O thread, each with one "
+                   "`Store::ResetPin` in flight, as ResetPersonalPIN calls it (its audit "
                    "record, the CSPRNG, the cached key's check), on the same `chimed` database "
-                   "and users, with chimed's writer count. What separates it from chimed's row "
-                   "is HTTP, SigV4 and wrk; its CPU is under server")
+                   "and users, with chimed's writer count: the store's reset loop on that "
+                   "thread, as in chimed. What separates it from chimed's row is HTTP, SigV4 "
+                   "and wrk; its CPU is under server")
     lp = res.get("loop") or []
     if lp:
         out.append("- `loop`: the store's pipelined reset statement (the same SQL, parameters, key "
                    "check and commit marker) driven from one thread's poll loop "
                    "(`bench/pg_reset_loop`) over as many connections as chimed has writers, each "
-                   "free connection taking every queued reset as one batch, 8 resets in flight. "
-                   "Nothing is handed from one thread to another, as if chimed's I/O thread "
-                   "drove libpq itself; no retries, no failover handling, no HTTP. Each client's "
-                   "next reset is queued as soon as its last is answered, so batches are as "
-                   "large as this shape allows: an upper bound. What separates it from `store` "
-                   "is the hand-offs between threads and the larger batches they allow")
+                   "free connection taking every queued reset as one batch, 8 resets in flight: "
+                   "what chimed's I/O thread does, without retries, failover handling or HTTP. "
+                   "Each client's next reset is queued as soon as its last is answered, so "
+                   "batches are as large as this shape allows: an upper bound")
     out.append(f"- {len(ch)} rounds of {res['seconds']} s, the {len(KINDS)} kinds alternating "
                "(in one order, then the reverse), ratios taken per round\n")
     out.append("| c8, single-row durable write | req/s (median) | chimed/pgbench median "
