@@ -38,7 +38,8 @@ void AddServeFlags(CLI::App& app, ServerConfig& c) {
       ->envname("CHIMED_STORE_URL");
   app.add_option("--pg-writers", c.pg_writers,
                  "PostgreSQL store only: writer connections, each committing its own batches "
-                 "of writes (see docs/operating-at-scale.md)")
+                 "of writes, and as many per I/O thread for the resets it sends itself (see "
+                 "docs/operating-at-scale.md)")
       ->envname("CHIMED_PG_WRITERS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -5,7 +5,8 @@
 // transaction); writes are group-committed in SERIALIZABLE transactions by writer threads
 // (pg_writer.h; the PIN resets of a batch in one statement, READ COMMITTED when they are the
 // whole batch), retried on serialization failures and lost connections, with interrupted
-// COMMITs resolved before anyone is answered.
+// COMMITs resolved before anyone is answered. Resets called on an I/O thread are sent and
+// answered by that thread (pg_reset_loop.h), with the writer threads behind it.
 //
 //   ASSIGN_OR_RETURN(auto store, PgStore::Open("postgresql://chimed@db1,db2/chimed", {}));
 //   Status s = store->Read([&](Tx& tx) { ... });

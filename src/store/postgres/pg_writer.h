@@ -25,6 +25,10 @@
 // other as SERIALIZABLE transactions do (on the rows, and on a small table's index pages).
 // Deadlocks between two such transactions' later statements are still possible, and retried.
 //
+// Resets called on an I/O thread are mostly sent by that thread itself (pg_reset_loop.h), in
+// the same pipelined batches; the writer threads get what of them may block (SubmitInDoubt,
+// SubmitConnect, and SubmitReset for the rest).
+//
 // Unknown commits: every write transaction inserts a random token into chimed_commit_markers.
 // When the connection breaks after COMMIT was sent (a crash, a network failure, a failover), the
 // writer reconnects, wherever the read-write server now is, and inserts the same token with
