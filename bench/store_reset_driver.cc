@@ -96,19 +96,18 @@ int main(int argc, char** argv) {
       if (--in_flight == 0) work.reset();
       return;
     }
-    chime::store::PinResetAudit audit{"bench-" + std::to_string(c) + "-" +
-                                          std::to_string(client.n++),
-                                      flags.principal(), flags.account_id, users[client.user],
-                                      chime::bench::WallClockMs()};
+    chime::store::PinResetAudit audit{
+        "bench-" + std::to_string(c) + "-" + std::to_string(client.n++), flags.principal(),
+        flags.account_id, users[client.user], chime::bench::WallClockMs()};
     client.started = Clock::now();
     (*store)->ResetPin(
         std::move(audit), key, chime::CryptoRandom::Get(),
         [&, c](chime::StatusOr<chime::model::User> user) {
           asio::post(io, [&, c, status = user.status()]() mutable {
             Client& client = clients[c];
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                Clock::now() - client.started)
-                                .count();
+            const auto us =
+                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - client.started)
+                    .count();
             if (status.ok()) {
               client.latencies_us.push_back(us);
             } else if (client.errors++ == 0) {
@@ -143,7 +142,8 @@ int main(int argc, char** argv) {
   for (auto& c : clients) {
     all.insert(all.end(), c.latencies_us.begin(), c.latencies_us.end());
     errors += c.errors;
-    if (!c.first_error.ok()) std::cerr << "store_reset_driver: " << c.first_error.ToString() << "\n";
+    if (!c.first_error.ok())
+      std::cerr << "store_reset_driver: " << c.first_error.ToString() << "\n";
   }
   chime::bench::PrintResult(std::move(all), wall, errors);
   return errors == 0 ? 0 : 1;

@@ -30,7 +30,8 @@ class EventLoop {
   // Runs `fn` on this loop's thread after the handlers that are ready now. Thread-safe. Never
   // run if the loop has stopped for good.
   virtual void Post(std::function<void()> fn) = 0;
-  // Watches `fd`, which the caller keeps open for as long as the watch lives.
+  // Watches `fd`, which the caller keeps open for as long as the watch lives. Null when it
+  // cannot be watched (the process is out of descriptors).
   virtual std::unique_ptr<FdWatch> Watch(int fd) = 0;
   // Unique per loop in this process (an address may be reused by a later loop).
   uint64_t id() const { return id_; }

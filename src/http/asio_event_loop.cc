@@ -18,14 +18,12 @@ class AsioFdWatch final : public FdWatch {
  public:
   AsioFdWatch(asio::io_context& context, int fd) : descriptor_(context) {
     const int copy = ::dup(fd);
-    if (copy < 0) {
-      LOG_WARN("cannot dup a descriptor to watch it; its waits will report it ready at once");
-      return;
-    }
+    if (copy < 0) return;
     boost::system::error_code ec;
     descriptor_.assign(copy, ec);
     if (ec) ::close(copy);
   }
+  bool watching() const { return descriptor_.is_open(); }
 
   void WaitReadable(std::function<void()> callback) override {
     Wait(asio::posix::stream_descriptor::wait_read, std::move(callback));
@@ -36,11 +34,6 @@ class AsioFdWatch final : public FdWatch {
 
  private:
   void Wait(asio::posix::stream_descriptor::wait_type type, std::function<void()> callback) {
-    if (!descriptor_.is_open()) {
-      // Nothing to watch: let the caller try its read or write now and find out why.
-      asio::post(descriptor_.get_executor(), std::move(callback));
-      return;
-    }
     descriptor_.async_wait(type, [callback = std::move(callback)](boost::system::error_code ec) {
       // Cancelled by ~AsioFdWatch: the watcher is gone. Any other error: its next call on
       // the descriptor tells it what happened.
@@ -57,7 +50,12 @@ class AsioFdWatch final : public FdWatch {
 void AsioEventLoop::Post(std::function<void()> fn) { asio::post(context_, std::move(fn)); }
 
 std::unique_ptr<FdWatch> AsioEventLoop::Watch(int fd) {
-  return std::make_unique<AsioFdWatch>(context_, fd);
+  auto watch = std::make_unique<AsioFdWatch>(context_, fd);
+  if (!watch->watching()) {
+    LOG_WARN("cannot watch a descriptor (out of descriptors?)");
+    return nullptr;
+  }
+  return watch;
 }
 
 }  // namespace chime::http

@@ -171,15 +171,16 @@ void PgResetLoop::OnConnected(size_t index, std::shared_ptr<PgConnection> conn) 
   if (conn == nullptr) return Flush();  // hands what waits to the writer
   // Prepared by SubmitConnect: found without a round trip.
   StatusOr<std::string> statement = conn->Prepare(PipelinedResetSql(), "loop.prepare");
-  if (!statement.ok() || PQsetnonblocking(conn->native(), 1) != 0 ||
+  std::unique_ptr<FdWatch> watch = loop_.Watch(PQsocket(conn->native()));
+  if (!statement.ok() || watch == nullptr || PQsetnonblocking(conn->native(), 1) != 0 ||
       PQenterPipelineMode(conn->native()) != 1) {
     LOG_WARN(
-        "postgres: cannot put a reset connection in pipeline mode; its resets take the "
+        "postgres: cannot set up an I/O thread's reset connection; its resets take the "
         "writer's path");
     return Flush();
   }
   link.statement = std::move(statement).value();
-  link.watch = loop_.Watch(PQsocket(conn->native()));
+  link.watch = std::move(watch);
   link.conn = std::move(conn);
   link.state = Link::State::kIdle;
   Flush();
@@ -221,6 +222,7 @@ void PgResetLoop::Send(Link& link, std::vector<Job> jobs) {
 }
 
 void PgResetLoop::OnWritable(Link& link) {
+  if (link.state != Link::State::kBusy) return;
   const int flushed = PQflush(link.native());
   if (flushed < 0) return Finish(link, /*lost=*/true);
   if (flushed == 1) {

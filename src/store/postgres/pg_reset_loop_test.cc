@@ -92,13 +92,6 @@ class PgResetLoopTest : public PgStoreTest {
   std::string AuditedRequests() {
     return Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY request_id) FROM pin_reset_audit");
   }
-  AccessKeyCheck AddKey(const std::string& id) {
-    Sql(url_,
-        "INSERT INTO access_keys(access_key_id, name, encrypted_secret, policy_json, enabled, "
-        "created_ms) VALUES ('" +
-            id + "', 'k', '\\x00736561ff'::bytea, '{}', true, 0)");
-    return AccessKeyCheck{id, std::string("\x00sea\xff", 5), std::nullopt, "{}"};
-  }
 
   PgStoreOptions options_;
   std::unique_ptr<PgStore> store_;
@@ -243,7 +236,7 @@ TEST_F(PgResetLoopTest, WhatTheStatementDidNotDoIsAnsweredByTheWriter) {
 
 TEST_F(PgResetLoopTest, AResetWhoseKeyChangedIsRefused) {
   ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
-  const AccessKeyCheck current = AddKey("AKIALOOP");
+  const AccessKeyCheck current = AddEnabledKey(url_, "AKIALOOP");
   AccessKeyCheck stale = current;
   stale.encrypted_secret = "rotated";
   auto got = ResetTogether({{"u1", current}, {"u2", stale}});

@@ -412,15 +412,8 @@ class PgQueuedResetsTest : public PgResetPinTest {
     EXPECT_EQ(AuditedRequests(), "r1,r0,r2");
   }
 
-  // Stores an enabled access key, past the writer (its commits are counted for fault_at_); the
-  // check that matches it.
-  AccessKeyCheck AddKey(const std::string& id) {
-    Sql(url_,
-        "INSERT INTO access_keys(access_key_id, name, encrypted_secret, policy_json, enabled, "
-        "created_ms) VALUES ('" +
-            id + "', 'k', '\\x00736561ff'::bytea, '{}', true, 0)");
-    return AccessKeyCheck{id, std::string("\x00sea\xff", 5), std::nullopt, "{}"};
-  }
+  // Past the writer: its commits are counted for fault_at_.
+  AccessKeyCheck AddKey(const std::string& id) { return AddEnabledKey(url_, id); }
 
   // Resets u1 with an access key and u2 without, as one batch, with candidates 5555500001 on.
   // The key is disabled when the batch's statement begins and enabled while the statement waits

@@ -45,6 +45,15 @@ inline void AddUsersOfA(const std::string& url, const std::string& rows) {
           rows + ") AS v(user_id, status, pin)");
 }
 
+// Stores an enabled access key `id`, written past the store; the check that matches it.
+inline AccessKeyCheck AddEnabledKey(const std::string& url, const std::string& id) {
+  Sql(url,
+      "INSERT INTO access_keys(access_key_id, name, encrypted_secret, policy_json, enabled, "
+      "created_ms) VALUES ('" +
+          id + "', 'k', '\\x00736561ff'::bytea, '{}', true, 0)");
+  return AccessKeyCheck{id, std::string("\x00sea\xff", 5), std::nullopt, "{}"};
+}
+
 class PgStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
