@@ -236,7 +236,7 @@ Status PgConnection::Ready(std::string_view op) {
   return OkStatus();
 }
 
-StatusOr<std::string> PgConnection::Prepared(std::string_view sql, std::string_view op) {
+StatusOr<std::string> PgConnection::Prepare(std::string_view sql, std::string_view op) {
   std::string key(sql);
   auto it = prepared_.find(key);
   if (it != prepared_.end()) return it->second;
@@ -253,7 +253,7 @@ StatusOr<std::string> PgConnection::Prepared(std::string_view sql, std::string_v
 StatusOr<PgResult> PgConnection::Query(std::string_view sql, const Params& params,
                                        std::string_view op) {
   RETURN_IF_ERROR(Ready(op));
-  ASSIGN_OR_RETURN(std::string name, Prepared(sql, op));
+  ASSIGN_OR_RETURN(std::string name, Prepare(sql, op));
   if (!deferred_.empty()) {
     std::vector<std::string> first;
     first.swap(deferred_);
@@ -271,7 +271,7 @@ StatusOr<PgResult> PgConnection::BeginAndQuery(std::string_view begin, std::stri
                                                const Params& params, std::string_view op) {
   RETURN_IF_ERROR(Ready(op));
   std::vector<std::string> first{std::string(begin)};
-  ASSIGN_OR_RETURN(std::string name, Prepared(sql, op));
+  ASSIGN_OR_RETURN(std::string name, Prepare(sql, op));
   return Pipeline(first, &name, &params, op);
 }
 
@@ -280,7 +280,7 @@ StatusOr<PgResult> PgConnection::QueryThen(std::string_view sql, const Params& p
                                            Status* then_status) {
   *then_status = Ready(op);
   RETURN_IF_ERROR(*then_status);
-  StatusOr<std::string> name = Prepared(sql, op);
+  StatusOr<std::string> name = Prepare(sql, op);
   if (!name.ok()) {
     *then_status = name.status();
     return name.status();

@@ -137,10 +137,9 @@ class PgConnection {
   StatusOr<std::string> QueryText(std::string_view sql, std::string_view op);
 
   // The name of the prepared statement for `sql`, preparing it (one round trip) the first time
-  // only: for code that sends it by itself, as the reset loop does (pg_reset_loop.h).
-  StatusOr<std::string> Prepare(std::string_view sql, std::string_view op) {
-    return Prepared(sql, op);
-  }
+  // only. Query and its kin use it; so does code that sends the statement by itself, as the
+  // reset loop does (pg_reset_loop.h).
+  StatusOr<std::string> Prepare(std::string_view sql, std::string_view op);
   // libpq's handle, for that same code: it sends and reads without blocking, in pipeline mode.
   // Nothing above may be called after that.
   pg_conn* native() { return conn_; }
@@ -167,8 +166,6 @@ class PgConnection {
                               const std::string* then = nullptr, Status* then_status = nullptr);
   // Sends what Defer queued, if anything, in a pipeline of its own.
   Status FlushDeferred(std::string_view op);
-  // The prepared statement's name for `sql`, preparing it on first use.
-  StatusOr<std::string> Prepared(std::string_view sql, std::string_view op);
   Status SetUpSession();
 
   pg_conn* conn_;

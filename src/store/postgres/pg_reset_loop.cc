@@ -4,10 +4,14 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "common/log.h"
 #include "model/pin.h"
@@ -82,44 +86,45 @@ void PgResetLoop::ScheduleFlush() {
 void PgResetLoop::Flush() {
   flush_posted_ = false;
   if (queued_.empty()) return;
+  if (abandoned_) return HandQueueToWriter();
   bool any_up = false;
-  if (abandoned_) {
-    std::vector<Job> jobs(std::make_move_iterator(queued_.begin()),
-                          std::make_move_iterator(queued_.end()));
-    queued_.clear();
-    return HandToWriter(std::move(jobs));
-  }
   for (size_t i = 0; i < links_.size(); ++i) {
     Link& link = *links_[i];
-    if (link.state == Link::State::kIdle && !queued_.empty() && WorthASecondBatch() &&
-        !StillUp(link)) {
-      Drop(link);
+    if (link.state == Link::State::kIdle && !queued_.empty() && WorthASecondBatch()) {
+      if (StillUp(link)) {
+        Send(link, TakeBatch());
+      } else {
+        Drop(link);
+      }
     }
     if (link.state == Link::State::kDown && Clock::now() >= link.retry_at) Connect(i);
-    if (link.state == Link::State::kIdle && !queued_.empty() && WorthASecondBatch()) {
-      // The statement resets a user once, so a user's later reset waits for another batch
-      // (perhaps on another connection while this one is in flight: PostgreSQL's row lock
-      // then orders the two, as it does two writer threads' resets).
-      std::vector<Job> jobs;
-      std::unordered_set<std::string_view> users;
-      for (auto it = queued_.begin(); it != queued_.end() && jobs.size() < max_batch_;) {
-        if (users.insert(it->job->audit.user_id).second) {
-          jobs.push_back(std::move(*it));
-          it = queued_.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      Send(link, std::move(jobs));
-    }
     any_up = any_up || link.state == Link::State::kIdle || link.state == Link::State::kBusy;
   }
-  if (!any_up && !queued_.empty()) {
-    std::vector<Job> jobs(std::make_move_iterator(queued_.begin()),
-                          std::make_move_iterator(queued_.end()));
-    queued_.clear();
-    HandToWriter(std::move(jobs));
+  if (!any_up) HandQueueToWriter();
+}
+
+std::vector<PgResetLoop::Job> PgResetLoop::TakeBatch() {
+  // The statement resets a user once, so a user's later reset waits for another batch
+  // (perhaps on another connection while this one is in flight: PostgreSQL's row lock then
+  // orders the two, as it does two writer threads' resets).
+  std::vector<Job> jobs;
+  std::unordered_set<std::string_view> users;
+  for (auto it = queued_.begin(); it != queued_.end() && jobs.size() < max_batch_;) {
+    if (users.insert(it->job->audit.user_id).second) {
+      jobs.push_back(std::move(*it));
+      it = queued_.erase(it);
+    } else {
+      ++it;
+    }
   }
+  return jobs;
+}
+
+void PgResetLoop::HandQueueToWriter() {
+  std::vector<Job> jobs(std::make_move_iterator(queued_.begin()),
+                        std::make_move_iterator(queued_.end()));
+  queued_.clear();
+  HandToWriter(std::move(jobs));
 }
 
 bool PgResetLoop::WorthASecondBatch() const {
@@ -394,6 +399,15 @@ void PgResetLoop::Abandon() {
     Drop(*link);
   }
   Flush();  // hands the queue to the writer
+}
+
+PgResetLoopStats& PgResetLoopStats::operator+=(const PgResetLoopStats& other) {
+  batches += other.batches;
+  resets += other.resets;
+  handed += other.handed;
+  in_doubt += other.in_doubt;
+  refused += other.refused;
+  return *this;
 }
 
 PgResetLoopStats PgResetLoop::stats() const {

@@ -25,14 +25,11 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <optional>
-#include <string>
 #include <vector>
 
 #include "common/event_loop.h"
@@ -51,6 +48,8 @@ struct PgResetLoopStats {
   int64_t handed = 0;    // resets handed to the writer threads (SubmitReset)
   int64_t in_doubt = 0;  // batches handed over with their outcome unknown (SubmitInDoubt)
   int64_t refused = 0;   // batches the server refused (then handed over)
+
+  PgResetLoopStats& operator+=(const PgResetLoopStats& other);
 };
 
 class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
@@ -83,6 +82,9 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   void ScheduleFlush();
   // Sends what is queued on the free connections; hands it to the writer when none is up.
   void Flush();
+  // Takes the next batch from the queue: its first max_batch resets of distinct users.
+  std::vector<Job> TakeBatch();
+  void HandQueueToWriter();
   // Whether what is queued makes a batch as large as those in flight (or none is in flight).
   bool WorthASecondBatch() const;
   // Whether an idle connection's server is still there, as far as can be told without waiting.

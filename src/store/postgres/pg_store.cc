@@ -138,15 +138,9 @@ void PgStore::Close() {
     // been answered) goes to the writer, which is still running. They keep their statistics.
     std::lock_guard<std::mutex> loops_lock(loops_mu_);
     if (!closed_) {
-      PgResetLoopStats sum;
-      for (auto& [id, loop] : loops_) {
-        loop->Abandon();
-        const PgResetLoopStats l = loop->stats();
-        sum.batches += l.batches;
-        sum.resets += l.resets;
-        sum.handed += l.handed;
-      }
+      for (auto& [id, loop] : loops_) loop->Abandon();
       if (!loops_.empty()) {
+        const PgResetLoopStats sum = LoopStatsLocked();
         LOG_INFO("postgres: the I/O threads answered " << sum.resets << " resets in " << sum.batches
                                                        << " batches, and handed " << sum.handed
                                                        << " to the writers");
@@ -158,17 +152,18 @@ void PgStore::Close() {
   readers_->Close();
 }
 
+PgResetLoopStats PgStore::LoopStatsLocked() const {
+  PgResetLoopStats sum;
+  for (const auto& [id, loop] : loops_) sum += loop->stats();
+  return sum;
+}
+
 PgStoreStats PgStore::stats() const {
   PgStoreStats s;
   s.writer = writer_->stats();
-  std::lock_guard<std::mutex> lock(loops_mu_);
-  for (const auto& [id, loop] : loops_) {
-    const PgResetLoopStats l = loop->stats();
-    s.loops.batches += l.batches;
-    s.loops.resets += l.resets;
-    s.loops.handed += l.handed;
-    s.loops.in_doubt += l.in_doubt;
-    s.loops.refused += l.refused;
+  {
+    std::lock_guard<std::mutex> lock(loops_mu_);
+    s.loops = LoopStatsLocked();
   }
   s.read_connections = readers_->open_connections();
   return s;

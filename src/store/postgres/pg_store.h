@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -83,6 +82,8 @@ class PgStore final : public Store {
           const Options& options);
   // The calling thread's reset loop; null when it runs no event loop, or resets do not use one.
   PgResetLoop* LoopForThisThread();
+  // The reset loops' statistics, summed; loops_mu_ held.
+  PgResetLoopStats LoopStatsLocked() const;
   // Read, in a transaction begun by `begin`; with an empty `begin`, `fn` runs one statement by
   // itself (DeferredBegin).
   Status RunRead(const TxFn& fn, std::string_view begin);
