@@ -119,7 +119,13 @@ void PgWriter::SubmitInDoubt(std::shared_ptr<InDoubtResets> batch) {
 void PgWriter::SubmitConnect(std::function<void(std::unique_ptr<PgConnection>)> done) {
   auto shared = std::make_shared<decltype(done)>(std::move(done));
   Item item;
-  item.task = [this, shared](Worker&) { (*shared)(ConnectWriterSession()); };
+  item.task = [this, shared](Worker&) {
+    std::unique_ptr<PgConnection> conn = ConnectWriterSession();
+    if (conn != nullptr && !conn->Prepare(PipelinedResetSql(), "writer.prepare").ok()) {
+      conn.reset();
+    }
+    (*shared)(std::move(conn));
+  };
   item.done = [shared](Status) { (*shared)(nullptr); };
   Enqueue(std::move(item));
 }
@@ -127,7 +133,6 @@ void PgWriter::SubmitConnect(std::function<void(std::unique_ptr<PgConnection>)> 
 std::unique_ptr<PgConnection> PgWriter::ConnectWriterSession() {
   auto conn = PgConnection::Connect(settings_);
   if (!conn.ok() || !PrepareWriterSession(**conn).ok()) return nullptr;
-  if (!(*conn)->Prepare(PipelinedResetSql(), "writer.prepare").ok()) return nullptr;
   return std::move(conn).value();
 }
 
@@ -531,10 +536,8 @@ void PgWriter::Rollback(Worker& w) {
 
 bool PgWriter::Connect(Worker& w) {
   w.conn.reset();
-  auto conn = PgConnection::Connect(settings_);
-  if (!conn.ok() || !PrepareWriterSession(**conn).ok()) return false;
-  w.conn = std::move(conn).value();
-  return true;
+  w.conn = ConnectWriterSession();
+  return w.conn != nullptr;
 }
 
 // Markers only matter until an interrupted COMMIT is resolved; a day is far longer than any
