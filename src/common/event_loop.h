@@ -7,6 +7,7 @@
 // Everything here is for the loop's own thread only, except where it says otherwise.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +31,9 @@ class EventLoop {
   // Runs `fn` on this loop's thread after the handlers that are ready now. Thread-safe. Never
   // run if the loop has stopped for good.
   virtual void Post(std::function<void()> fn) = 0;
+  // Runs `fn` on this loop's thread once `delay` has passed (a pending one keeps the loop
+  // running until then). On the loop's thread only.
+  virtual void PostAfter(std::chrono::nanoseconds delay, std::function<void()> fn) = 0;
   // Watches `fd`, which the caller keeps open for as long as the watch lives. Null when it
   // cannot be watched (the process is out of descriptors).
   virtual std::unique_ptr<FdWatch> Watch(int fd) = 0;

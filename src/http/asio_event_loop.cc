@@ -4,7 +4,9 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
+#include <memory>
 #include <utility>
 
 #include "common/log.h"
@@ -48,6 +50,11 @@ class AsioFdWatch final : public FdWatch {
 }  // namespace
 
 void AsioEventLoop::Post(std::function<void()> fn) { asio::post(context_, std::move(fn)); }
+
+void AsioEventLoop::PostAfter(std::chrono::nanoseconds delay, std::function<void()> fn) {
+  auto timer = std::make_shared<asio::steady_timer>(context_, delay);
+  timer->async_wait([timer, fn = std::move(fn)](boost::system::error_code) { fn(); });
+}
 
 std::unique_ptr<FdWatch> AsioEventLoop::Watch(int fd) {
   auto watch = std::make_unique<AsioFdWatch>(context_, fd);

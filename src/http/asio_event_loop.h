@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -17,6 +18,7 @@ class AsioEventLoop final : public EventLoop {
   explicit AsioEventLoop(boost::asio::io_context& context) : context_(context) {}
 
   void Post(std::function<void()> fn) override;
+  void PostAfter(std::chrono::nanoseconds delay, std::function<void()> fn) override;
   // Watches a dup() of `fd`: Asio's reactor owns the descriptor it watches and closes it, and
   // the caller's (libpq's socket) must stay the caller's.
   std::unique_ptr<FdWatch> Watch(int fd) override;

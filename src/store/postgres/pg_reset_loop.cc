@@ -60,6 +60,7 @@ PgResetLoop::PgResetLoop(EventLoop& loop, PgWriter& writer, const PgWriterOption
       writer_(writer),
       max_batch_(std::max<size_t>(1, options.max_batch)),
       commit_fault_(options.commit_fault),
+      hold_limit_(options.reset_hold_ms),
       slow_batch_("postgres reset batch of an I/O thread",
                   std::chrono::milliseconds(options.slow_write_warning_ms)) {
   for (int i = 0; i < std::max(1, options.threads); ++i) {
@@ -85,12 +86,15 @@ void PgResetLoop::ScheduleFlush() {
 
 void PgResetLoop::Flush() {
   flush_posted_ = false;
-  if (queued_.empty()) return;
+  if (queued_.empty()) {
+    held_since_.reset();
+    return;
+  }
   if (abandoned_) return HandQueueToWriter();
   bool any_up = false;
   for (size_t i = 0; i < links_.size(); ++i) {
     Link& link = *links_[i];
-    if (link.state == Link::State::kIdle && !queued_.empty() && WorthASecondBatch()) {
+    if (link.state == Link::State::kIdle && !queued_.empty() && MaySendNow()) {
       if (StillUp(link)) {
         Send(link, TakeBatch());
       } else {
@@ -127,7 +131,7 @@ void PgResetLoop::HandQueueToWriter() {
   HandToWriter(std::move(jobs));
 }
 
-bool PgResetLoop::WorthASecondBatch() const {
+bool PgResetLoop::MaySendNow() {
   // A free connection could take the one or two resets that arrive first while another batch
   // is in flight, and then the clients that batch answers would come back to find both busy.
   // Batches would stay as small as the writer threads' were (2.6 resets at 8 clients), and
@@ -136,7 +140,9 @@ bool PgResetLoop::WorthASecondBatch() const {
   // large as those in flight on average; until then its resets wait for the next free
   // connection or for more resets. At 8 clients that served 1.17 × the resets per second of
   // sending at once (A/B, 6 alternating rounds). A lone reset never waits: with one reset in
-  // flight (stuck on a row lock, say), the next goes out at once.
+  // flight (stuck on a row lock, say), the next goes out at once. Nor does any wait longer
+  // than reset_hold_ms, far longer than a batch takes while the database answers: a batch
+  // stuck on a lock, or on a server that vanished, must not hold the rest.
   size_t busy = 0;
   size_t in_flight = 0;
   for (const auto& link : links_) {
@@ -144,7 +150,27 @@ bool PgResetLoop::WorthASecondBatch() const {
     ++busy;
     in_flight += link->jobs.size();
   }
-  return busy == 0 || queued_.size() * busy >= in_flight;
+  if (busy == 0 || queued_.size() * busy >= in_flight) {
+    held_since_.reset();
+    return true;
+  }
+  const auto now = Clock::now();
+  if (!held_since_) held_since_ = now;
+  const auto held = now - *held_since_;
+  if (held >= hold_limit_) {
+    held_since_.reset();
+    return true;
+  }
+  if (!hold_timer_armed_) {
+    hold_timer_armed_ = true;
+    loop_.PostAfter(hold_limit_ - held, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        self->hold_timer_armed_ = false;
+        self->Flush();
+      }
+    });
+  }
+  return false;
 }
 
 bool PgResetLoop::StillUp(Link& link) {

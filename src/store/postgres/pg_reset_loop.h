@@ -7,7 +7,8 @@
 // way: the resets read since the last send become one batch, sent on a free connection as the
 // writer's pipelined batch is (BEGIN, the statement of pg_pipelined_resets.h and COMMIT in one
 // round trip), and answered on the same thread when PostgreSQL's answer arrives. While a batch
-// is in flight, another goes out only once it would be as large (WorthASecondBatch).
+// is in flight, another goes out only once it would be as large, or once its resets have waited
+// reset_hold_ms (MaySendNow).
 //
 // Only that fast path runs here; whatever may block goes to PgWriter's threads, which have
 // always done it:
@@ -25,11 +26,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/event_loop.h"
@@ -85,8 +88,10 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   // Takes the next batch from the queue: its first max_batch resets of distinct users.
   std::vector<Job> TakeBatch();
   void HandQueueToWriter();
-  // Whether what is queued makes a batch as large as those in flight (or none is in flight).
-  bool WorthASecondBatch() const;
+  // Whether a free connection may take a batch now: none is in flight, or what is queued
+  // makes a batch as large as those in flight, or it has waited reset_hold_ms (then a Flush
+  // is armed for when it will have).
+  bool MaySendNow();
   // Whether an idle connection's server is still there, as far as can be told without waiting.
   bool StillUp(Link& link);
   void Connect(size_t link);
@@ -106,11 +111,15 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   PgWriter& writer_;
   const size_t max_batch_;
   const std::function<CommitFault()> commit_fault_;
+  const std::chrono::milliseconds hold_limit_;
   SlowWarning slow_batch_;
   std::vector<std::unique_ptr<Link>> links_;
   std::deque<Job> queued_;
   bool flush_posted_ = false;
   bool abandoned_ = false;  // by Abandon: everything goes to the writer from then on
+  // Since when MaySendNow has held the queue back (unset: it is not holding it).
+  std::optional<std::chrono::steady_clock::time_point> held_since_;
+  bool hold_timer_armed_ = false;
 
   std::atomic<int64_t> batches_{0};
   std::atomic<int64_t> resets_{0};

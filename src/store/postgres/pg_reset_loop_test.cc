@@ -191,7 +191,17 @@ TEST_F(PgResetLoopTest, ALoneResetIsNotHeldBehindABatchThatWaits) {
   EXPECT_EQ(store_->stats().loops.resets, 2);
 }
 
-TEST_F(PgResetLoopTest, ResetsWaitToMakeABatchAsLargeAsTheOneInFlight) {
+// Resets held back wait for a batch as large as the one in flight; here never for long enough
+// to go out anyway (reset_hold_ms: 2 s, against the 300 ms the test waits).
+class PgResetLoopLongHoldTest : public PgResetLoopTest {
+ protected:
+  void SetUp() override {
+    options_.writer.reset_hold_ms = 2000;
+    PgResetLoopTest::SetUp();
+  }
+};
+
+TEST_F(PgResetLoopLongHoldTest, ResetsWaitToMakeABatchAsLargeAsTheOneInFlight) {
   AddUsersOfA(url_,
               "('u4', 'Registered', '4444455555'), ('u5', 'Registered', '5555566666'), "
               "('u6', 'Registered', '6666677777')");
@@ -212,6 +222,22 @@ TEST_F(PgResetLoopTest, ResetsWaitToMakeABatchAsLargeAsTheOneInFlight) {
   for (auto& f : stuck) ASSERT_TRUE(f.get().ok());
   EXPECT_EQ(store_->stats().loops.batches, 2);  // {u4, u5} together, then {u1, u2}
   EXPECT_EQ(store_->stats().loops.resets, 4);
+}
+
+TEST_F(PgResetLoopTest, AResetHeldBackGoesOutOnceItHasWaitedTheHoldLimit) {
+  AddUsersOfA(url_, "('u4', 'Registered', '4444455555')");
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  RowHolder holder(url_, "'u1'");
+  auto stuck = Start({{"u1"}, {"u2"}});  // two in flight, waiting for u1's row
+  holder.WaitUntilSomeoneWaits(url_);
+  // Alone it would make a smaller batch, but after reset_hold_ms (5 ms) it goes out anyway:
+  // answered while the batch in flight still waits.
+  auto got = ResetTogether({{"u4"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(stuck[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  holder.Release();
+  for (auto& f : stuck) ASSERT_TRUE(f.get().ok());
+  EXPECT_EQ(store_->stats().loops.resets, 3);
 }
 
 TEST_F(PgResetLoopTest, WhatTheStatementDidNotDoIsAnsweredByTheWriter) {

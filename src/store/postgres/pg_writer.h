@@ -93,6 +93,10 @@ struct PgWriterOptions {
   // A batch that takes longer than this, retries and waits for a primary included, is logged as
   // a warning (at most one line per writer thread every 10 s, counting the others).
   int slow_write_warning_ms = 100;
+  // An I/O thread's reset loop holds resets back while a larger batch is in flight
+  // (PgResetLoop::MaySendNow), for this long at most: a batch stuck on a row lock or on a server
+  // that vanished must not hold the resets behind it.
+  int reset_hold_ms = 5;
   std::function<CommitFault()> commit_fault;  // tests only; null in production
 };
 
