@@ -200,6 +200,13 @@ bool PgConnection::broken() const {
   return simulated_failure_ || unusable_ || PQstatus(conn_) != CONNECTION_OK;
 }
 
+bool PgConnection::Alive() {
+  if (broken()) return false;
+  // libpq's socket never blocks: this reads what has arrived, or nothing.
+  if (PQconsumeInput(conn_) != 1) unusable_ = true;
+  return !broken();
+}
+
 void PgConnection::SimulateNetworkFailure() {
   ::shutdown(PQsocket(conn_), SHUT_RDWR);
   simulated_failure_ = true;

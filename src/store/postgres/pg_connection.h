@@ -148,6 +148,11 @@ class PgConnection {
   Failure last_failure() const { return last_failure_; }
   // True once the connection is unusable; the owner reconnects.
   bool broken() const;
+  // False when broken, or when its server has closed it since the last call (a crash, a
+  // failover, a restart), as far as can be told by reading what is there without waiting. A
+  // statement sent on such a connection would have an unknown outcome, so callers that have
+  // been idle check before sending.
+  bool Alive();
   // Closes the socket without telling the server, as a network failure would. For tests of
   // what follows a lost connection.
   void SimulateNetworkFailure();

@@ -95,7 +95,10 @@ void PgResetLoop::Flush() {
   for (size_t i = 0; i < links_.size(); ++i) {
     Link& link = *links_[i];
     if (link.state == Link::State::kIdle && !queued_.empty() && MaySendNow()) {
-      if (StillUp(link)) {
+      // Idle connections are not watched (a wait would keep a stopping event loop running),
+      // so a server gone since the last batch is noticed here, before a batch is sent that
+      // would then be in doubt for the whole outage.
+      if (link.conn->Alive()) {
         Send(link, TakeBatch());
       } else {
         Drop(link);
@@ -171,15 +174,6 @@ bool PgResetLoop::MaySendNow() {
     });
   }
   return false;
-}
-
-bool PgResetLoop::StillUp(Link& link) {
-  // Idle connections are not watched (a wait would keep a stopping event loop running), so a
-  // server that went away since the last batch (a crash, a failover, a restart) is noticed
-  // here, by reading what is there without waiting: its end of the connection. A batch sent
-  // on it would be in doubt, and wait for a server like any batch whose COMMIT was lost.
-  PGconn* conn = link.native();
-  return PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK;
 }
 
 void PgResetLoop::Connect(size_t index) {

@@ -92,8 +92,6 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   // makes a batch as large as those in flight, or it has waited reset_hold_ms (then a Flush
   // is armed for when it will have).
   bool MaySendNow();
-  // Whether an idle connection's server is still there, as far as can be told without waiting.
-  bool StillUp(Link& link);
   void Connect(size_t link);
   void OnConnected(size_t link, std::shared_ptr<PgConnection> conn);
   void Send(Link& link, std::vector<Job> jobs);

@@ -34,6 +34,7 @@ class PgResetLoopTest : public PgStoreTest {
   void SetUp() override {
     PgStoreTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
+    options_.io_thread_resets = true;  // off by default (pg_store.h)
     store_ = Open(options_);
     ASSERT_NE(store_, nullptr);
     AddAccountA(url_);
@@ -130,7 +131,17 @@ TEST_F(PgResetLoopTest, ResetsReadTogetherCommitAsOneBatchAnsweredOnTheLoopsThre
   EXPECT_EQ(off_loop_.load(), 2);                   // answered on the loop's thread
 }
 
-TEST_F(PgResetLoopTest, AUsersSecondResetGoesInTheNextBatch) {
+// Resets held back wait for a batch as large as the one in flight; here never for long enough
+// to go out anyway (reset_hold_ms: 2 s, against the 300 ms the test waits).
+class PgResetLoopLongHoldTest : public PgResetLoopTest {
+ protected:
+  void SetUp() override {
+    options_.writer.reset_hold_ms = 2000;
+    PgResetLoopTest::SetUp();
+  }
+};
+
+TEST_F(PgResetLoopLongHoldTest, AUsersSecondResetGoesInTheNextBatch) {
   ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop: 5555500001
   auto got = ResetTogether({{"u1"}, {"u1"}, {"u2"}});
   for (auto& g : got) ASSERT_TRUE(g.ok()) << g.status().ToString();
@@ -190,16 +201,6 @@ TEST_F(PgResetLoopTest, ALoneResetIsNotHeldBehindABatchThatWaits) {
   ASSERT_TRUE(stuck[0].get().ok());
   EXPECT_EQ(store_->stats().loops.resets, 2);
 }
-
-// Resets held back wait for a batch as large as the one in flight; here never for long enough
-// to go out anyway (reset_hold_ms: 2 s, against the 300 ms the test waits).
-class PgResetLoopLongHoldTest : public PgResetLoopTest {
- protected:
-  void SetUp() override {
-    options_.writer.reset_hold_ms = 2000;
-    PgResetLoopTest::SetUp();
-  }
-};
 
 TEST_F(PgResetLoopLongHoldTest, ResetsWaitToMakeABatchAsLargeAsTheOneInFlight) {
   AddUsersOfA(url_,

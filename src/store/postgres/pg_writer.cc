@@ -311,7 +311,7 @@ void PgWriter::RunWithRetries(Worker& w, const std::vector<Item*>& items,
 
 PgWriter::Outcome PgWriter::RunOnce(Worker& w, const std::vector<Item*>& items,
                                     std::vector<Status>& results) {
-  if ((w.conn == nullptr || w.conn->broken()) && !Connect(w)) return Outcome::kNoServer;
+  if (!Connected(w)) return Outcome::kNoServer;
   // The batch's functions, as [first, end) of items: consecutive resets run as one function
   // (RunResets), which needs no savepoint of its own when it is the whole batch.
   std::vector<std::pair<size_t, size_t>> functions;
@@ -532,6 +532,13 @@ void PgWriter::Rollback(Worker& w) {
   if (w.conn == nullptr || w.conn->broken()) return;
   w.conn->DiscardDeferred();  // moot: the whole transaction goes
   (void)w.conn->Exec("ROLLBACK", "writer.rollback");
+}
+
+bool PgWriter::Connected(Worker& w) {
+  // Alive, not !broken(): a writer's connection may have been idle since the server went away
+  // (resets mostly go out from the I/O threads), and a batch sent on it would be in doubt for
+  // the whole outage instead of failing with kUnavailable once it has waited its time.
+  return (w.conn != nullptr && w.conn->Alive()) || Connect(w);
 }
 
 bool PgWriter::Connect(Worker& w) {

@@ -222,6 +222,8 @@ class PgWriter {
   std::optional<bool> Resolve(Worker& w, const std::string& token);
   // Ends the open transaction without committing, unless the connection is gone.
   void Rollback(Worker& w);
+  // w's connection, checked (PgConnection::Alive), or a new one; false when none is reachable.
+  bool Connected(Worker& w);
   bool Connect(Worker& w);
   void SweepMarkers(Worker& w);
   bool stopping() const;

@@ -96,7 +96,7 @@ void PgWriter::FinishResetBatch(Worker& w, const std::vector<Item*>& items,
 }
 
 PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
-  if ((w.conn == nullptr || w.conn->broken()) && !Connect(w)) return Outcome::kNoServer;
+  if (!Connected(w)) return Outcome::kNoServer;
   batch.candidates.clear();
   for (PinResetJob* job : batch.jobs) {
     job->user.reset();
