@@ -124,13 +124,6 @@ Params& Params::Null() { return Add("", true, 0); }
 // ---------------------------------------------------------------------------------------------
 // PgConnection
 
-namespace {
-
-// Server notices (e.g. "relation already exists, skipping") are not for chimed's stderr.
-void IgnoreNotice(void*, const char*) {}
-
-}  // namespace
-
 StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectSettings& settings) {
   const std::string timeout = std::to_string(settings.connect_timeout_s);
   // Our defaults come first: with expand_dbname, values from the URL (which follows) win, so an
@@ -168,8 +161,8 @@ StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectSetti
     PQfinish(raw);
     return UnavailableError();
   }
-  PQsetNoticeProcessor(raw, &IgnoreNotice, nullptr);
   std::unique_ptr<PgConnection> conn(new PgConnection(raw));
+  PQsetNoticeReceiver(raw, &PgConnection::OnNotice, conn.get());
   RETURN_IF_ERROR(conn->SetUpSession());
   return conn;
 }
@@ -197,13 +190,27 @@ Status PgConnection::SetUpSession() {
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::broken() const {
-  return simulated_failure_ || unusable_ || PQstatus(conn_) != CONNECTION_OK;
+  return simulated_failure_ || unusable_ || ended_by_server_ || PQstatus(conn_) != CONNECTION_OK;
+}
+
+void PgConnection::OnNotice(void* self, const pg_result* notice) {
+  // Other notices (e.g. "relation already exists, skipping") are not for chimed's stderr.
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity == nullptr) return;
+  const std::string_view s(severity);
+  if (s == "FATAL" || s == "PANIC") static_cast<PgConnection*>(self)->ended_by_server_ = true;
 }
 
 bool PgConnection::Alive() {
   if (broken()) return false;
-  // libpq's socket never blocks: this reads what has arrived, or nothing.
-  if (PQconsumeInput(conn_) != 1) unusable_ = true;
+  // libpq's socket never blocks: this reads what has arrived, or nothing. A server ending the
+  // session sends its reason first, and the read that brings it does not see the close that
+  // follows: PQisBusy parses it, and the notice receiver (OnNotice) marks the connection.
+  if (PQconsumeInput(conn_) != 1) {
+    unusable_ = true;
+  } else {
+    (void)PQisBusy(conn_);
+  }
   return !broken();
 }
 

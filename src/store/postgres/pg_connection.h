@@ -148,10 +148,10 @@ class PgConnection {
   Failure last_failure() const { return last_failure_; }
   // True once the connection is unusable; the owner reconnects.
   bool broken() const;
-  // False when broken, or when its server has closed it since the last call (a crash, a
-  // failover, a restart), as far as can be told by reading what is there without waiting. A
-  // statement sent on such a connection would have an unknown outcome, so callers that have
-  // been idle check before sending.
+  // False when broken, or when its server has closed it or said it is ending it since the last
+  // call (a crash, a failover, a restart, pg_terminate_backend), as far as can be told by
+  // reading what is there without waiting. A statement sent on such a connection would have an
+  // unknown outcome, so callers that have been idle check before sending.
   bool Alive();
   // Closes the socket without telling the server, as a network failure would. For tests of
   // what follows a lost connection.
@@ -159,6 +159,9 @@ class PgConnection {
 
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  // libpq's notice receiver: an error the server sends while no statement runs is its reason
+  // for ending the session, which libpq hands over as a notice.
+  static void OnNotice(void* self, const pg_result* notice);
   // Maps a failed result (or none, when the connection broke) and records last_failure_.
   Status Fail(pg_result* res, std::string_view op);
   // Before any statement: fails when broken; collects the answer SendWithoutWaiting left.
@@ -175,8 +178,11 @@ class PgConnection {
 
   pg_conn* conn_;
   bool simulated_failure_ = false;
-  bool unusable_ = false;        // a pipeline or a deferred answer went wrong: close, don't reuse
-  bool answer_pending_ = false;  // SendWithoutWaiting's answer is not collected yet
+  bool unusable_ = false;  // a pipeline or a deferred answer went wrong: close, don't reuse
+  // The server sent FATAL (or PANIC) while idle: it is closing the session, though the socket
+  // may not have said so yet.
+  bool ended_by_server_ = false;
+  bool answer_pending_ = false;        // SendWithoutWaiting's answer is not collected yet
   std::vector<std::string> deferred_;  // see Defer
   bool deferred_failed_ = false;
   Failure last_failure_ = Failure::kStatement;

@@ -573,6 +573,23 @@ TEST_F(PgStoreTest, AOneStatementReadRunsNoTransactionAndRefusesASecondStatement
   EXPECT_EQ((*conn)->QueryText("SELECT now() = statement_timestamp()", "test").value(), "t");
 }
 
+// A server that ends an idle session sends its reason and then closes; reading without waiting
+// may bring the reason but not the close. Alive must call such a connection dead: a batch sent
+// on it could not be told apart from one the server ran before its answer was lost.
+TEST_F(PgStoreTest, AConnectionTheServerEndedWhileIdleIsNotAlive) {
+  ConnectSettings settings;
+  settings.url = url_;
+  settings.application_name = "chimed-alive-test";
+  auto conn = PgConnection::Connect(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  EXPECT_TRUE((*conn)->Alive());
+  const std::string pid = std::to_string(PQbackendPID((*conn)->native()));
+  // Waits (up to 5 s) until the backend has exited: its reason and its close have been sent.
+  ASSERT_EQ(Sql(url_, "SELECT pg_terminate_backend(" + pid + ", 5000)"), "t");
+  EXPECT_FALSE((*conn)->Alive());
+  EXPECT_TRUE((*conn)->broken());
+}
+
 TEST(RedactUrlTest, HidesPasswords) {
   EXPECT_EQ(RedactUrl("postgresql://chimed:s3cret@db1:5432,db2:5432/chimed"),
             "postgresql://chimed:***@db1:5432,db2:5432/chimed");
