@@ -51,6 +51,7 @@ struct PgResetLoop::Link {
   ExecStatusType status[kCommands];  // each command's first result
   std::optional<PgResult> answer;    // the statement's rows, when it succeeded
   std::string sqlstate;              // the first failed command's SQLSTATE ("" when none came)
+  int failed_command = -1;           // whose error the server sent first (-1: none)
 
   PGconn* native() { return conn->native(); }
 };
@@ -227,6 +228,7 @@ void PgResetLoop::Send(Link& link, std::vector<Job> jobs) {
   for (auto& status : link.status) status = PGRES_FATAL_ERROR;
   link.answer.reset();
   link.sqlstate.clear();
+  link.failed_command = -1;
   link.state = Link::State::kBusy;
   // As PgWriter::RunPipelined: READ COMMITTED, and a fault's stand-in for COMMIT (tests).
   const char* then = "COMMIT";
@@ -290,8 +292,12 @@ void PgResetLoop::OnReadable(Link& link) {
     }
     link.status[link.command] = status;
     if (status == PGRES_FATAL_ERROR && link.sqlstate.empty()) {
+      // Only the server's errors carry a SQLSTATE; libpq's own (a lost connection) do not.
       const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-      if (state != nullptr) link.sqlstate = state;
+      if (state != nullptr) {
+        link.sqlstate = state;
+        link.failed_command = link.command;
+      }
     }
     if (link.command == 1 && status == PGRES_TUPLES_OK) {
       link.answer.emplace(res);
@@ -319,14 +325,21 @@ void PgResetLoop::Finish(Link& link, bool lost) {
     if (link.fault != CommitFault::kLoseCommitAnswer) link.answer.reset();
     return HandInDoubt(link);
   }
-  if (lost) return HandInDoubt(link);
+  // The server refused BEGIN or the statement: the pipeline stopped there and COMMIT never
+  // ran, even if the connection is gone too. That includes a server ending the session
+  // (a failover, a shutdown, pg_terminate_backend), which says so before it closes, perhaps
+  // before the batch arrived: the batch is not in doubt, and its resets may fail as stale.
+  const bool refused_before_commit = link.failed_command == 0 || link.failed_command == 1;
+  if (lost && !refused_before_commit) return HandInDoubt(link);
   bool ok = link.status[0] == PGRES_COMMAND_OK && link.status[1] == PGRES_TUPLES_OK &&
             link.status[2] == PGRES_COMMAND_OK && link.answer.has_value();
   if (ok) return Answer(link);
-  // The first failure: the server's refusal, or its way of saying it is leaving (a failover,
+  // Refused at COMMIT: the server's refusal, or its way of saying it is leaving (a failover,
   // a shutdown: Failure::kConnection), after which COMMIT's outcome is unknown.
-  const PgError error = ClassifyPgError(link.sqlstate, "", "loop.reset");
-  if (error.failure == Failure::kConnection) return HandInDoubt(link);
+  if (!refused_before_commit &&
+      ClassifyPgError(link.sqlstate, "", "loop.reset").failure == Failure::kConnection) {
+    return HandInDoubt(link);
+  }
   // Refused before COMMIT, or at it: nothing committed. The writer runs them again and reports
   // an error that persists. The session may be left in a failed transaction: start afresh.
   refused_.fetch_add(1);

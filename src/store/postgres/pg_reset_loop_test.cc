@@ -182,6 +182,15 @@ class RowHolder {
     }
     ASSERT_EQ(Sql(url, sql), "1") << "nothing waited for the held rows within 5 s";
   }
+  // Ends the session that waits for this one's locks, as a failover or a shutdown would, and
+  // waits until it has gone.
+  void TerminateTheWaiter(const std::string& url) {
+    ASSERT_EQ(Sql(url,
+                  "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                  "WHERE " +
+                      std::to_string(PQbackendPID(conn_)) + " = ANY(pg_blocking_pids(pid))"),
+              "1");
+  }
 
  private:
   PGconn* conn_;
@@ -300,6 +309,52 @@ TEST_F(PgResetLoopTest, ABatchTheServerRefusedRunsOnTheWriterAndTheLoopReconnect
   }
   EXPECT_EQ(store_->stats().loops.resets, 1);
   EXPECT_EQ(Pin("u2"), got[0]->personal_pin);
+}
+
+// The server ends the loop's idle sessions (a failover, a restart): the next reset is not sent
+// on them. There it would be in doubt, and wait for the writer to resolve it for as long as no
+// server answers, instead of failing after the wait for a server as a reset that was never sent.
+TEST_F(PgResetLoopTest, ConnectionsTheServerEndedWhileIdleAreNotSentABatch) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  ASSERT_EQ(store_->stats().loops.resets, 1);
+  // Each ended session has sent its reason and closed before the reset.
+  Sql(url_,
+      "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+      "WHERE application_name = 'chimed' AND pid <> pg_backend_pid()");
+  auto got = ResetTogether({{"u1"}});
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(Pin("u1"), got[0]->personal_pin);
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit WHERE user_id = 'u1'"), "1");
+  auto stats = store_->stats();
+  EXPECT_EQ(stats.loops.in_doubt, 0);
+  EXPECT_EQ(stats.loops.refused, 0);  // not even sent
+  // The loop connects again: a later reset goes through it.
+  for (int i = 0; i < 20 && store_->stats().loops.resets == 1; ++i) {
+    got = ResetTogether({{"u2"}});
+    ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(store_->stats().loops.resets, 2);
+}
+
+// The server ends the session of a batch in flight before its COMMIT, saying so: nothing
+// committed, so the batch is not in doubt. The writer runs it again as a reset never sent.
+TEST_F(PgResetLoopTest, ABatchWhoseSessionTheServerEndedBeforeCommitIsNotInDoubt) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
+  RowHolder holder(url_, "'u1'");
+  auto stuck = Start({{"u1"}});
+  holder.WaitUntilSomeoneWaits(url_);
+  holder.TerminateTheWaiter(url_);
+  holder.Release();
+  StatusOr<model::User> got = stuck[0].get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit WHERE user_id = 'u1'"), "1");
+  const auto stats = store_->stats();
+  EXPECT_EQ(stats.loops.in_doubt, 0);
+  EXPECT_EQ(stats.loops.refused, 1);
+  EXPECT_EQ(stats.writer.resolved_committed + stats.writer.resolved_aborted, 0);
 }
 
 // A loop's batch meets `GetParam()` (its COMMIT's answer is lost, or its COMMIT is replaced by
