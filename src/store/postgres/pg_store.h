@@ -31,15 +31,15 @@ namespace chime::store::postgres {
 class PgPool;
 
 struct PgStoreOptions {
-  int max_read_connections = 8;  // per chimed instance; add writer.threads for the total
-  int connect_timeout_s = 5;     // per host of the URL
+  // Per chimed instance. The total adds writer.threads, and as many for each I/O thread's
+  // reset loop (io_thread_resets).
+  int max_read_connections = 8;
+  int connect_timeout_s = 5;  // per host of the URL
   PgWriterOptions writer;
   // Resets called on an I/O thread's event loop are sent from that thread (pg_reset_loop.h),
   // over writer.threads connections of its own; off, or on any other thread, they go to the
-  // writer threads. Only with writer.pipelined_resets. Off by default until a reset made
-  // during a failover's outage is answered 503 as promptly as on the writers' path: in
-  // e2e_postgres_failover, with the loop on, such a reset sometimes waited out the outage.
-  bool io_thread_resets = false;
+  // writer threads. Only with writer.pipelined_resets.
+  bool io_thread_resets = true;
 };
 
 struct PgStoreStats {
