@@ -312,6 +312,7 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
                                           std::string_view op, const std::string* then,
                                           Status* then_status) {
   deferred_failed_ = false;
+  then_skipped_ = false;
   bool sent = PQenterPipelineMode(conn_) == 1;
   for (const std::string& sql : plain) {
     sent = sent &&
@@ -375,6 +376,9 @@ StatusOr<PgResult> PgConnection::Pipeline(const std::vector<std::string>& plain,
   pg_result* keep = failed < commands ? results[failed]
                     : name != nullptr ? results[named]
                                       : nullptr;
+  // Only the server's errors carry a SQLSTATE; libpq's own (a lost connection) do not.
+  then_skipped_ = then != nullptr && failed < commands - 1 && keep != nullptr &&
+                  PQresultErrorField(keep, PG_DIAG_SQLSTATE) != nullptr;
   for (pg_result* res : results) {
     if (res != nullptr && res != keep) PQclear(res);
   }

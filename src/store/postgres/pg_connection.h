@@ -115,6 +115,10 @@ class PgConnection {
   // (Failure::kConnection); before it, both fail. last_failure() describes the first failure.
   StatusOr<PgResult> QueryThen(std::string_view sql, const Params& params, std::string_view then,
                                std::string_view op, Status* then_status);
+  // After QueryThen failed: whether the server itself refused something sent before `then`,
+  // which it then skipped, even if the connection is gone too (a server ending the session
+  // says so before it closes). False when the connection broke with then's fate unknown.
+  bool then_skipped() const { return then_skipped_; }
   // Queues `sql` (one statement, no parameters) to be sent ahead of the next statement, in the
   // same round trip (libpq pipeline mode): the writer's BEGIN and savepoint handling. If the
   // server refuses it, that next call fails with its error and deferred_failed() is true.
@@ -182,6 +186,7 @@ class PgConnection {
   // The server sent FATAL (or PANIC) while idle: it is closing the session, though the socket
   // may not have said so yet.
   bool ended_by_server_ = false;
+  bool then_skipped_ = false;          // see then_skipped()
   bool answer_pending_ = false;        // SendWithoutWaiting's answer is not collected yet
   std::vector<std::string> deferred_;  // see Defer
   bool deferred_failed_ = false;

@@ -594,6 +594,28 @@ TEST_F(PgPipelinedResetsTest, AResetRefusedByAKeyEnabledWhileItsStatementWaitedR
   EXPECT_EQ(RetiredPins(), "1111122222,2222233333");
 }
 
+// The server ends the session of a pipelined batch while its statement waits for a row lock,
+// saying so: COMMIT never ran, so the batch is not in doubt (no commit marker to resolve), and
+// the writer runs it again as a write never sent.
+TEST_F(PgPipelinedResetsTest, ABatchWhoseSessionTheServerEndedBeforeCommitIsNotInDoubt) {
+  Other("BEGIN");
+  Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");
+  auto u1 = QueueReset("a", "u1", random_);
+  WaitUntilBlockedBy(other_);
+  const std::string waiter =
+      Sql(url_, "SELECT pid FROM pg_stat_activity WHERE " + std::to_string(PQbackendPID(other_)) +
+                    " = ANY(pg_blocking_pids(pid))");
+  ASSERT_EQ(Sql(url_, "SELECT pg_terminate_backend(" + waiter + ", 5000)"), "t");
+  Other("COMMIT");
+  StatusOr<model::User> got = u1.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_EQ(AuditedRequests(), "r0");
+  const auto stats = store_->stats().writer;
+  EXPECT_EQ(stats.resolved_committed + stats.resolved_aborted, 0);
+  EXPECT_EQ(stats.retries, 1);
+}
+
 // A pipelined batch whose COMMIT meets `kFault`.
 template <CommitFault kFault>
 class PgPipelinedFaultTest : public PgPipelinedResetsTest {

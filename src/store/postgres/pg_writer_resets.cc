@@ -130,9 +130,11 @@ PgWriter::Outcome PgWriter::RunPipelined(Worker& w, PipelinedResets& batch) {
     w.conn->SimulateNetworkFailure();  // the statement's answer arrived, COMMIT's did not
     unknown = true;
   } else if (!r.ok()) {
-    if (w.conn->last_failure() != Failure::kConnection) {
-      // The server refused BEGIN or the statement and so skipped COMMIT: nothing committed.
-      // RunWithRetries runs the resets again, and reports an error that persists.
+    if (w.conn->last_failure() != Failure::kConnection || w.conn->then_skipped()) {
+      // The server refused BEGIN or the statement and so skipped COMMIT: nothing committed,
+      // even when it ended the session too (a failover, a shutdown). RunWithRetries runs the
+      // resets again: it reports an error that persists, and waits for a server only as long
+      // as a write that was never sent.
       Rollback(w);
       return Outcome::kRetry;
     }
