@@ -224,8 +224,11 @@ Status PgConnection::Fail(pg_result* res, std::string_view op) {
   const char* constraint =
       res != nullptr ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : nullptr;
   // A missing SQLSTATE with a healthy connection is a libpq-side failure (out of memory, a
-  // protocol error); treat it like a lost connection: reconnecting is the only cure.
-  std::string_view sqlstate = state != nullptr && !broken() ? state : "";
+  // protocol error); treat it like a lost connection: reconnecting is the only cure. On a
+  // broken connection, whatever the server said, the connection is what was lost; its SQLSTATE
+  // is kept only when it says why the session ended (57P01: a shutdown), for the log.
+  std::string_view sqlstate =
+      state != nullptr && (!broken() || IsConnectionState(state)) ? state : "";
   PgError e = ClassifyPgError(sqlstate, constraint != nullptr ? constraint : "", op);
   last_failure_ = e.failure;
   if (res != nullptr) PQclear(res);

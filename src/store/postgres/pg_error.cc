@@ -15,14 +15,10 @@ Status UnavailableError() {
 
 Status InternalError() { return Internal(kInternalMessage); }
 
-namespace {
-
 bool IsConnectionState(std::string_view s) {
   return s.empty() || s.substr(0, 2) == "08" || s == "57P01" || s == "57P02" || s == "57P03" ||
          s == "25006";
 }
-
-}  // namespace
 
 PgError ClassifyPgError(std::string_view sqlstate, std::string_view constraint,
                         std::string_view op) {

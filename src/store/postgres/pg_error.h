@@ -34,6 +34,11 @@ struct PgError {
   Failure failure = Failure::kStatement;
 };
 
+// Whether `sqlstate` says the connection is gone or the server is leaving: class 08,
+// 57P01-57P03 (a shutdown, a crash, a server starting or stopping), 25006 (read-only: the
+// server is a standby now), or "" (none came: the connection broke).
+bool IsConnectionState(std::string_view sqlstate);
+
 // Classifies SQLSTATE `sqlstate` ("" when the server sent none, i.e. the connection broke):
 //   class 08, 57P01-57P03, 25006 (read-only: the server is a standby now), "" -> kConnection,
 //     kUnavailable;

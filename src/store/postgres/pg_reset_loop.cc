@@ -334,12 +334,11 @@ void PgResetLoop::Finish(Link& link, bool lost) {
   bool ok = link.status[0] == PGRES_COMMAND_OK && link.status[1] == PGRES_TUPLES_OK &&
             link.status[2] == PGRES_COMMAND_OK && link.answer.has_value();
   if (ok) return Answer(link);
-  // Refused at COMMIT: the server's refusal, or its way of saying it is leaving (a failover,
-  // a shutdown: Failure::kConnection), after which COMMIT's outcome is unknown.
-  if (!refused_before_commit &&
-      ClassifyPgError(link.sqlstate, "", "loop.reset").failure == Failure::kConnection) {
-    return HandInDoubt(link);
-  }
+  // The first failure (logged here): the server's refusal, or its way of saying it is leaving
+  // (a failover, a shutdown: Failure::kConnection). At COMMIT, the latter leaves COMMIT's
+  // outcome unknown.
+  const Failure failure = ClassifyPgError(link.sqlstate, "", "loop.reset").failure;
+  if (!refused_before_commit && failure == Failure::kConnection) return HandInDoubt(link);
   // Refused before COMMIT, or at it: nothing committed. The writer runs them again and reports
   // an error that persists. The session may be left in a failed transaction: start afresh.
   refused_.fetch_add(1);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/event_loop.h"
+#include "common/testing/captured_stderr.h"
 #include "common/testing/scripted_random.h"
 #include "http/asio_event_loop.h"
 #include "store/postgres/pg_store.h"
@@ -348,11 +349,15 @@ TEST_F(PgResetLoopTest, ABatchWhoseSessionTheServerEndedBeforeCommitIsNotInDoubt
   RowHolder holder(url_, "'u1'");
   auto stuck = Start({{"u1"}});
   holder.WaitUntilSomeoneWaits(url_);
+  chime::testing::CapturedStderr captured;
   ASSERT_NO_FATAL_FAILURE(holder.TerminateTheWaiter(url_));
   holder.Release();
   StatusOr<model::User> got = stuck[0].get();
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(Pin("u1"), got->personal_pin);
+  EXPECT_NE(captured.Text().find("loop.reset lost its connection (sqlstate 57P01)"),
+            std::string::npos)
+      << captured.Text();
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit WHERE user_id = 'u1'"), "1");
   const auto stats = store_->stats();
   EXPECT_EQ(stats.loops.in_doubt, 0);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/testing/captured_stderr.h"
 #include "common/testing/scripted_random.h"
 #include "model/pin.h"
 #include "store/postgres/pg_connection.h"
@@ -605,12 +606,17 @@ TEST_F(PgPipelinedResetsTest, ABatchWhoseSessionTheServerEndedBeforeCommitIsNotI
   const std::string waiter =
       Sql(url_, "SELECT pid FROM pg_stat_activity WHERE " + std::to_string(PQbackendPID(other_)) +
                     " = ANY(pg_blocking_pids(pid))");
+  chime::testing::CapturedStderr captured;
   ASSERT_EQ(Sql(url_, "SELECT pg_terminate_backend(" + waiter + ", 5000)"), "t");
   Other("COMMIT");
   StatusOr<model::User> got = u1.get();
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(Pin("u1"), got->personal_pin);
   EXPECT_EQ(AuditedRequests(), "r0");
+  // The log says why: the server's "terminating connection due to administrator command".
+  EXPECT_NE(captured.Text().find("users.reset_pin lost its connection (sqlstate 57P01)"),
+            std::string::npos)
+      << captured.Text();
   const auto stats = store_->stats().writer;
   EXPECT_EQ(stats.resolved_committed + stats.resolved_aborted, 0);
   EXPECT_EQ(stats.retries, 1);
