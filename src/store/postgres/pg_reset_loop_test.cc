@@ -188,24 +188,9 @@ class RowHolder {
     PQclear(PQexec(conn_, "COMMIT"));
   }
   // Waits until a session waits for this one's locks.
-  void WaitUntilSomeoneWaits(const std::string& url) {
-    const std::string sql = "SELECT count(*) FROM pg_stat_activity WHERE " +
-                            std::to_string(PQbackendPID(conn_)) + " = ANY(pg_blocking_pids(pid))";
-    for (int i = 0; i < 500 && Sql(url, sql) != "1"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ASSERT_EQ(Sql(url, sql), "1") << "nothing waited for the held rows within 5 s";
-  }
-  // Ends the session that waits for this one's locks, as a failover or a shutdown would, and
-  // waits until it has gone.
-  void TerminateTheWaiter(const std::string& url) {
-    // In two statements: in one, a session that starts waiting meanwhile would be ended too.
-    const std::string pid =
-        Sql(url, "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE " +
-                     std::to_string(PQbackendPID(conn_)) + " = ANY(pg_blocking_pids(pid))");
-    ASSERT_EQ(pid.find(','), std::string::npos) << "more than one waiter: " << pid;
-    ASSERT_EQ(Sql(url, "SELECT pg_terminate_backend(" + pid + ", 5000)"), "t");
-  }
+  void WaitUntilSomeoneWaits(const std::string& url) { WaitUntilBlockedBy(url, conn_); }
+  // Ends the session that waits for this one's locks, and waits until it has gone.
+  void TerminateTheWaiter(const std::string& url) { TerminateTheWaiterOf(url, conn_); }
 
  private:
   PGconn* conn_;
@@ -408,26 +393,17 @@ INSTANTIATE_TEST_SUITE_P(postgres, PgResetLoopFaultTest,
 TEST_F(PgResetLoopTest, ABatchInFlightWhenTheStoreClosesIsResolvedByTheWriter) {
   ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());
   // Another session holds u1's row, so the loop's batch waits in PostgreSQL.
-  PGconn* other = PQconnectdb(url_.c_str());
-  ASSERT_EQ(PQstatus(other), CONNECTION_OK);
-  PQclear(PQexec(other, "BEGIN"));
-  PQclear(PQexec(other, "SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE"));
+  RowHolder holder(url_, "'u1'");
   auto pending = Start({{"u1"}});
-  for (int i = 0; i < 500 && Sql(url_, "SELECT count(*) FROM pg_stat_activity WHERE " +
-                                           std::to_string(PQbackendPID(other)) +
-                                           " = ANY(pg_blocking_pids(pid))") != "1";
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  holder.WaitUntilSomeoneWaits(url_);
   io_.stop();  // as chimed's I/O threads stop, with the batch in flight
   StopLoop();
-  std::thread release([other] {
+  std::thread release([&holder] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    PQclear(PQexec(other, "COMMIT"));
+    holder.Release();
   });
   store_->Close();  // hands the batch to the writer, which resolves it before it stops
   release.join();
-  PQfinish(other);
   StatusOr<model::User> got = pending[0].get();
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(Pin("u1"), got->personal_pin);

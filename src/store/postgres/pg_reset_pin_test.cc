@@ -64,18 +64,8 @@ class PgResetPinTest : public PgStoreTest {
     PQclear(res);
   }
 
-  // Waits until a session (the reset) waits for a lock that `holder`'s session holds: so a test
-  // knows the reset has reached the wait it means to exercise.
-  void WaitUntilBlockedBy(PGconn* holder) {
-    const std::string sql =
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " +
-        std::to_string(PQbackendPID(holder)) + " = ANY(pg_blocking_pids(pid))";
-    for (int i = 0; i < 500; ++i) {
-      if (Sql(url_, sql) == "1") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << "nothing waited for the holder's locks within 5 s";
-  }
+  // Waits until a session (the reset) waits for a lock that `holder`'s session holds.
+  void WaitUntilBlockedBy(PGconn* holder) { postgres::WaitUntilBlockedBy(url_, holder); }
 
   // Starts a reset of u1 whose candidates come from `script`: in a write function (fresh for
   // every run of fn), or, when `queued`, through Store::ResetPin (PgTx::ResetPins, one script
@@ -603,11 +593,8 @@ TEST_F(PgPipelinedResetsTest, ABatchWhoseSessionTheServerEndedBeforeCommitIsNotI
   Other("SELECT 1 FROM users WHERE user_id = 'u1' FOR UPDATE");
   auto u1 = QueueReset("a", "u1", random_);
   WaitUntilBlockedBy(other_);
-  const std::string waiter =
-      Sql(url_, "SELECT pid FROM pg_stat_activity WHERE " + std::to_string(PQbackendPID(other_)) +
-                    " = ANY(pg_blocking_pids(pid))");
   chime::testing::CapturedStderr captured;
-  ASSERT_EQ(Sql(url_, "SELECT pg_terminate_backend(" + waiter + ", 5000)"), "t");
+  ASSERT_NO_FATAL_FAILURE(TerminateTheWaiterOf(url_, other_));
   Other("COMMIT");
   StatusOr<model::User> got = u1.get();
   ASSERT_TRUE(got.ok()) << got.status().ToString();

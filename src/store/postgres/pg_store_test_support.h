@@ -1,13 +1,16 @@
-// What the PostgreSQL store's tests share (pg_store_test.cc, pg_reset_pin_test.cc): a fixture
-// with a fresh database of the test server per test, and plain SQL beside the store.
+// What the PostgreSQL store's tests share (pg_store_test.cc, pg_reset_pin_test.cc,
+// pg_reset_loop_test.cc): a fixture with a fresh database of the test server per test, and
+// plain SQL beside the store.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "store/postgres/pg_store.h"
 #include "store/postgres/pg_test_server.h"
@@ -52,6 +55,34 @@ inline AccessKeyCheck AddEnabledKey(const std::string& url, const std::string& i
       "created_ms) VALUES ('" +
           id + "', 'k', '\\x00736561ff'::bytea, '{}', true, 0)");
   return AccessKeyCheck{id, std::string("\x00sea\xff", 5), std::nullopt, "{}"};
+}
+
+// The backend pids of the sessions that wait for a lock `holder`'s session holds,
+// comma-separated ("" when none does).
+inline std::string WaitersOf(const std::string& url, PGconn* holder) {
+  return Sql(url, "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE " +
+                      std::to_string(PQbackendPID(holder)) + " = ANY(pg_blocking_pids(pid))");
+}
+
+// Waits (up to 5 s) until one session waits for a lock `holder`'s session holds: so a test
+// knows a statement has reached the wait it means to exercise.
+inline void WaitUntilBlockedBy(const std::string& url, PGconn* holder) {
+  for (int i = 0; i < 500; ++i) {
+    const std::string waiters = WaitersOf(url, holder);
+    if (!waiters.empty() && waiters.find(',') == std::string::npos) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL() << "nothing waited for the holder's locks within 5 s";
+}
+
+// Ends the session that waits for `holder`'s locks, as a failover or a shutdown would, and
+// waits until it has gone.
+inline void TerminateTheWaiterOf(const std::string& url, PGconn* holder) {
+  // In two statements: in one, a session that starts waiting meanwhile would be ended too.
+  const std::string pid = WaitersOf(url, holder);
+  ASSERT_FALSE(pid.empty()) << "nothing waits for the holder's locks";
+  ASSERT_EQ(pid.find(','), std::string::npos) << "more than one waiter: " << pid;
+  ASSERT_EQ(Sql(url, "SELECT pg_terminate_backend(" + pid + ", 5000)"), "t");
 }
 
 class PgStoreTest : public ::testing::Test {
