@@ -8,7 +8,8 @@
 // writer's pipelined batch is (BEGIN, the statement of pg_pipelined_resets.h and COMMIT in one
 // round trip), and answered on the same thread when PostgreSQL's answer arrives. While a batch
 // is in flight, another goes out only once it would be as large, or once its resets have waited
-// reset_hold_ms (MaySendNow).
+// reset_hold_ms; with none in flight, the first waits briefly for the clients of the batch just
+// answered (MaySendNow).
 //
 // Only that fast path runs here; whatever may block goes to PgWriter's threads, which have
 // always done it:
@@ -88,10 +89,13 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   // Takes the next batch from the queue: its first max_batch resets of distinct users.
   std::vector<Job> TakeBatch();
   void HandQueueToWriter();
-  // Whether a free connection may take a batch now: none is in flight, or what is queued
-  // makes a batch as large as those in flight, or it has waited reset_hold_ms (then a Flush
-  // is armed for when it will have).
+  // Whether a free connection may take a batch now. With none in flight: once the resets
+  // lately answered have come back (awaited_), or their window has passed. With some in
+  // flight: once what is queued makes a batch as large as those in flight, or it has waited
+  // reset_hold_ms. Until then a Flush is armed for when the wait ends.
   bool MaySendNow();
+  // Arms one Flush at `when` (a later arming while one is armed waits for that one).
+  void FlushAt(std::chrono::steady_clock::time_point when);
   void Connect(size_t link);
   void OnConnected(size_t link, std::shared_ptr<PgConnection> conn);
   void Send(Link& link, std::vector<Job> jobs);
@@ -117,7 +121,12 @@ class PgResetLoop : public std::enable_shared_from_this<PgResetLoop> {
   bool abandoned_ = false;  // by Abandon: everything goes to the writer from then on
   // Since when MaySendNow has held the queue back (unset: it is not holding it).
   std::optional<std::chrono::steady_clock::time_point> held_since_;
-  bool hold_timer_armed_ = false;
+  // When the armed Flush runs (unset: none is armed).
+  std::optional<std::chrono::steady_clock::time_point> flush_at_;
+  // Resets answered here whose clients have not sent another since (each Submit counts one
+  // back), and until when a batch with none in flight waits for them.
+  size_t awaited_ = 0;
+  std::chrono::steady_clock::time_point awaited_until_{};
 
   std::atomic<int64_t> batches_{0};
   std::atomic<int64_t> resets_{0};

@@ -250,6 +250,67 @@ TEST_F(PgResetLoopTest, AResetHeldBackGoesOutOnceItHasWaitedTheHoldLimit) {
   EXPECT_EQ(store_->stats().loops.resets, 3);
 }
 
+class PgResetLoopAwaitTest : public PgResetLoopLongHoldTest {
+ protected:
+  // Resets `users` (u1 among them) as one batch on the loop that takes at least `took`:
+  // another session holds u1's row that long. Its clients' next resets are then awaited for
+  // about as long.
+  void AnswerASlowBatch(const std::vector<Reset>& users, std::chrono::milliseconds took) {
+    RowHolder holder(url_, "'u1'");
+    const int64_t batches = store_->stats().loops.batches;
+    auto started = Start(users);
+    holder.WaitUntilSomeoneWaits(url_);
+    std::this_thread::sleep_for(took);
+    holder.Release();
+    for (auto& f : started) ASSERT_TRUE(f.get().ok());
+    ASSERT_EQ(store_->stats().loops.batches, batches + 1);
+  }
+  // How long ResetTogether(resets) took.
+  std::chrono::milliseconds Timed(const std::vector<Reset>& resets) {
+    const auto start = std::chrono::steady_clock::now();
+    for (auto& got : ResetTogether(resets)) EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  }
+};
+
+TEST_F(PgResetLoopAwaitTest, ABatchWithNoneInFlightWaitsForTheClientsOfTheLastOne) {
+  AddUsersOfA(url_, "('u4', 'Registered', '4444455555'), ('u5', 'Registered', '5555566666')");
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop
+  ASSERT_NO_FATAL_FAILURE(AnswerASlowBatch({{"u1"}, {"u2"}}, std::chrono::seconds(1)));
+  const PgResetLoopStats before = store_->stats().loops;
+  // One of the two clients answered comes back: its reset waits for the other's, which the
+  // loop expects within about the second the last batch took.
+  auto first = Start({{"u4"}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(first[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  auto second = Start({{"u5"}});
+  ASSERT_TRUE(first[0].get().ok());
+  ASSERT_TRUE(second[0].get().ok());
+  EXPECT_EQ(store_->stats().loops.batches, before.batches + 1);  // {u4, u5}
+  EXPECT_EQ(store_->stats().loops.resets, before.resets + 2);
+}
+
+TEST_F(PgResetLoopAwaitTest, AClientThatDoesNotComeBackHoldsNoLongerThanTheLastBatchTook) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());          // connects the loop
+  ASSERT_TRUE(ResetTogether({{"u1"}, {"u2"}})[0].ok());  // a batch of two, quickly answered
+  ASSERT_EQ(store_->stats().loops.batches, 1);
+  // u2's client does not come back. u1's next reset waits about as long as that batch took:
+  // far less than reset_hold_ms (2 s), the most a reset waits for a batch as large as one in
+  // flight.
+  EXPECT_LT(Timed({{"u1"}}), std::chrono::seconds(1));
+  EXPECT_EQ(store_->stats().loops.batches, 2);
+}
+
+TEST_F(PgResetLoopAwaitTest, ALoneClientsNextResetIsNotHeld) {
+  ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop
+  ASSERT_NO_FATAL_FAILURE(AnswerASlowBatch({{"u1"}}, std::chrono::seconds(1)));
+  // The one reset awaited is this one: it goes out at once, not after the second the last
+  // batch took.
+  EXPECT_LT(Timed({{"u1"}}), std::chrono::milliseconds(500));
+  EXPECT_EQ(store_->stats().loops.batches, 2);
+}
+
 TEST_F(PgResetLoopTest, WhatTheStatementDidNotDoIsAnsweredByTheWriter) {
   ASSERT_TRUE(ResetTogether({{"u2"}})[0].ok());  // connects the loop: 5555500001
   // u1 draws u2's PIN, which is taken, and then others on the writer; u3 is invited (no PIN
