@@ -531,6 +531,26 @@ TEST_F(PgStoreTest, EveryPinHeldOrRetiredBeforeTheRecordOfIssuedPinsIsOnIt) {
   PQfinish(raw);
 }
 
+// Migration 5: without the index on users.pin, giving a user a PIN changes none of the
+// table's indexed columns, so PostgreSQL updates the row in place (a HOT update, counted in
+// the transaction's statistics). The record of issued PINs still refuses one another user
+// holds (above).
+TEST_F(PgStoreTest, GivingAUserAPinUpdatesItsRowInPlace) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  AddAccountA(url_);
+  AddUsersOfA(url_, "('u1', 'Registered', '1111122222')");
+  EXPECT_EQ(Sql(url_,
+                "SELECT count(*) FROM pg_indexes WHERE tablename = 'users' "
+                "AND indexdef LIKE '%(pin)%'"),
+            "0");
+  EXPECT_EQ(Sql(url_,
+                "UPDATE users SET pin = '5555566666' WHERE user_id = 'u1'; "
+                "SELECT pg_stat_get_xact_tuples_hot_updated('users'::regclass)"),
+            "1");
+  EXPECT_EQ(Sql(url_, "SELECT pin FROM users WHERE user_id = 'u1'"), "5555566666");
+}
+
 TEST_F(PgStoreTest, NoReachableServerIsUnavailableAndNamesNoHostOrPassword) {
   PgStoreOptions options;
   options.connect_timeout_s = 1;

@@ -13,14 +13,14 @@
 // What decides is the record of issued PINs (issued_pins, migration 4): the users trigger puts
 // every PIN a user is given on it, and its key refuses a PIN already there, committed or being
 // committed, whatever the snapshot or isolation level. So a PIN being retired right now by a
-// concurrent reset (another writer, another chimed), which the unique index on users.pin lets
-// through once that reset commits, is refused all the same. The snapshot check only keeps the
-// usual case, a candidate already issued, from failing the statement. A candidate the snapshot
-// cannot see, claimed by a concurrent transaction, fails it with 23505 (or SSI with 40001, in a
-// SERIALIZABLE batch). The transaction is then aborted, so that 23505 is turned into a
-// serialization failure: the writer runs the whole transaction again, whose new snapshot sees
-// the claimed PIN (pg_writer.h). Two resets of one statement that drew the same candidate end
-// the same way.
+// concurrent reset (another writer, another chimed), which a unique index on users.pin would
+// let through once that reset commits (there is none since migration 5), is refused all the
+// same. The snapshot check only keeps the usual case, a candidate already issued, from failing
+// the statement. A candidate the snapshot cannot see, claimed by a concurrent transaction,
+// fails it with 23505 (or SSI with 40001, in a SERIALIZABLE batch). The transaction is then
+// aborted, so that 23505 is turned into a serialization failure: the writer runs the whole
+// transaction again, whose new snapshot sees the claimed PIN (pg_writer.h). Two resets of one
+// statement that drew the same candidate end the same way.
 //
 // A reset the statement refuses is diagnosed by the ordinary reads (WhyRefused). In a READ
 // COMMITTED transaction they read a later snapshot than the statement did; when they find
