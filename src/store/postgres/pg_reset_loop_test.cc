@@ -88,6 +88,18 @@ class PgResetLoopTest : public PgStoreTest {
     return got;
   }
 
+  // Starts a reset of `held` and checks that it still waits after `wait`; then one of
+  // `freeing`, with which it may go out: both must succeed.
+  void ExpectHeldUntilAnotherArrives(const std::string& held, const std::string& freeing,
+                                     std::chrono::milliseconds wait) {
+    auto first = Start({{held}});
+    std::this_thread::sleep_for(wait);
+    EXPECT_EQ(first[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+    auto second = Start({{freeing}});
+    ASSERT_TRUE(first[0].get().ok());
+    ASSERT_TRUE(second[0].get().ok());
+  }
+
   std::string Pin(const std::string& user) {
     return Sql(url_, "SELECT pin FROM users WHERE user_id = '" + user + "'");
   }
@@ -219,14 +231,10 @@ TEST_F(PgResetLoopLongHoldTest, ResetsWaitToMakeABatchAsLargeAsTheOneInFlight) {
   RowHolder holder(url_, "'u1'");
   auto stuck = Start({{"u1"}, {"u2"}});  // two in flight, waiting for u1's row
   holder.WaitUntilSomeoneWaits(url_);
-  auto first = Start({{"u4"}});
   // One reset would make a smaller batch than the two in flight: it waits, for the batch in
   // flight (held here) or for another reset. Only a later reset can let it go out now.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(first[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
-  auto second = Start({{"u5"}});
-  ASSERT_TRUE(first[0].get().ok());
-  ASSERT_TRUE(second[0].get().ok());
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectHeldUntilAnotherArrives("u4", "u5", std::chrono::milliseconds(300)));
   EXPECT_EQ(stuck[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   holder.Release();
   for (auto& f : stuck) ASSERT_TRUE(f.get().ok());
@@ -250,6 +258,8 @@ TEST_F(PgResetLoopTest, AResetHeldBackGoesOutOnceItHasWaitedTheHoldLimit) {
   EXPECT_EQ(store_->stats().loops.resets, 3);
 }
 
+// With reset_hold_ms at 2 s, the wait after a batch is that batch's time (here a second), not
+// capped at 5 ms.
 class PgResetLoopAwaitTest : public PgResetLoopLongHoldTest {
  protected:
   // Resets `users` (u1 among them) as one batch on the loop that takes at least `took`:
@@ -281,12 +291,8 @@ TEST_F(PgResetLoopAwaitTest, ABatchWithNoneInFlightWaitsForTheClientsOfTheLastOn
   const PgResetLoopStats before = store_->stats().loops;
   // One of the two clients answered comes back: its reset waits for the other's, which the
   // loop expects within about the second the last batch took.
-  auto first = Start({{"u4"}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  EXPECT_EQ(first[0].wait_for(std::chrono::seconds(0)), std::future_status::timeout);
-  auto second = Start({{"u5"}});
-  ASSERT_TRUE(first[0].get().ok());
-  ASSERT_TRUE(second[0].get().ok());
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectHeldUntilAnotherArrives("u4", "u5", std::chrono::milliseconds(200)));
   EXPECT_EQ(store_->stats().loops.batches, before.batches + 1);  // {u4, u5}
   EXPECT_EQ(store_->stats().loops.resets, before.resets + 2);
 }
