@@ -144,7 +144,6 @@ bool PgResetLoop::MaySendNow() {
     ++busy;
     in_flight += link->jobs.size();
   }
-  const auto now = Clock::now();
   if (busy == 0) {
     // The clients a batch has just answered send their next resets over HTTP one by one, and
     // the first to arrive would otherwise go out alone. The rest, arriving while it is in
@@ -155,7 +154,7 @@ bool PgResetLoop::MaySendNow() {
     // the batch that answered them took (nor reset_hold_ms): a client that does not come back
     // costs the others at most one more batch's time. A lone client never waits: its own
     // next reset is the one awaited.
-    if (awaited_ == 0 || queued_.size() >= max_batch_ || now >= awaited_until_) {
+    if (awaited_ == 0 || queued_.size() >= max_batch_ || Clock::now() >= awaited_until_) {
       awaited_ = 0;
       held_since_.reset();
       return true;
@@ -178,6 +177,7 @@ bool PgResetLoop::MaySendNow() {
     held_since_.reset();
     return true;
   }
+  const auto now = Clock::now();
   if (!held_since_) held_since_ = now;
   if (now - *held_since_ >= hold_limit_) {
     held_since_.reset();
