@@ -92,7 +92,7 @@ struct Document {
   std::string json;
 };
 
-// Rows per table: progress and verification of a bulk copy.
+// Records of each kind (retired PINs: distinct PINs): progress and verification of a bulk copy.
 struct RowCounts {
   int64_t accounts = 0;
   int64_t users = 0;
@@ -175,7 +175,8 @@ class Tx {
   // `limit` rows (kInvalidArgument unless limit >= 1). Importing uses the ordinary writes:
   // InsertAccount/InsertUser in listing order (so seq order is kept), RetirePin with the
   // recorded time, InsertPinResetAudit, PutDocument, InsertAccessKey.
-  // Retired PINs in ascending PIN order, after `after_pin` ("" starts at the beginning).
+  // Retired PINs in ascending PIN (byte) order, after `after_pin` ("" starts at the
+  // beginning); each once, with the time it was first retired.
   virtual StatusOr<std::vector<RetiredPin>> ListRetiredPins(const std::string& after_pin,
                                                             int limit) = 0;
   // Audit records in insertion order; `next_seq` as for the other listings.

@@ -460,6 +460,40 @@ TEST_P(ResetPinTest, SetsOnlyThePinRetiresTheOldOneAndAudits) {
   EXPECT_EQ(GetUser("acc-1", "u-2")->personal_pin, "2222233333");
 }
 
+// The PINs resets retired and those retired otherwise (RetirePin: deleted users, copies) are
+// one list, in byte order, each PIN once with the time it was first retired, however paged.
+TEST_P(ResetPinTest, PinsRetiredByResetsAndOtherwiseAreListedAndCountedOnce) {
+  ASSERT_TRUE(Reset("acc-1", "u-1", {7777788888ULL}).ok());  // retires 1111122222
+  ASSERT_TRUE(Reset("acc-1", "u-2", {5555566666ULL}).ok());  // retires 2222233333
+  ASSERT_TRUE(Reset("acc-1", "u-1", {9999900000ULL}).ok());  // retires 7777788888
+  ASSERT_TRUE(Write([](Tx& tx) -> Status {
+                RETURN_IF_ERROR(tx.RetirePin("4444455555", 7));
+                return tx.RetirePin("1111122222", 99);  // again: the first time counts
+              }).ok());
+  const std::vector<std::pair<std::string, int64_t>> want = {{"1111122222", 42},
+                                                             {"2222233333", 42},
+                                                             {"3333344444", 5},
+                                                             {"4444455555", 7},
+                                                             {"7777788888", 42}};
+  for (int page_size : {1, 2, 10}) {
+    std::vector<std::pair<std::string, int64_t>> got;
+    std::string after;
+    for (;;) {
+      auto page = Get([&](Tx& tx) { return tx.ListRetiredPins(after, page_size); });
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      if (page->empty()) break;
+      ASSERT_LE(page->size(), static_cast<size_t>(page_size));
+      for (const auto& r : *page) got.emplace_back(r.pin, r.retired_ms);
+      after = page->back().pin;
+    }
+    EXPECT_EQ(got, want) << "pages of " << page_size;
+  }
+  auto counts = Get([](Tx& tx) { return tx.CountRows(); });
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->retired_pins, 5);
+  EXPECT_EQ(counts->pin_reset_audits, 3);
+}
+
 TEST_P(ResetPinTest, SkipsThePreviousAnotherUsersAndRetiredPins) {
   auto got = Reset("acc-1", "u-1", {1111122222ULL, 2222233333ULL, 3333344444ULL, 4444455555ULL});
   ASSERT_TRUE(got.ok()) << got.status().ToString();

@@ -153,7 +153,7 @@ class PostgresFailoverTest(unittest.TestCase):
         self.assertEqual(len(all_pins), len(set(all_pins)), "a PIN was handed out twice")
         if superseded:
             retired = self.standby.sql(
-                "SELECT count(*) FROM retired_pins WHERE pin IN (%s)" %
+                "SELECT count(*) FROM all_retired_pins WHERE pin IN (%s)" %
                 ",".join("'%s'" % p for p in superseded), dbname="chimed").strip()
             self.assertEqual(int(retired), len(superseded), "a superseded PIN is not retired")
         audits = self.standby.sql("SELECT count(*) FROM pin_reset_audit",

@@ -138,7 +138,7 @@ class PostgresInstancesTest(unittest.TestCase):
         superseded = [p for uid, pins in acked.items() for p in pins if p != stored[uid]]
         superseded += [p for uid, p in initial.items() if acked[uid]]
         in_list = ",".join("'%s'" % p for p in superseded)
-        retired = self.pg.sql("SELECT count(*) FROM retired_pins WHERE pin IN (%s)" % in_list,
+        retired = self.pg.sql("SELECT count(*) FROM all_retired_pins WHERE pin IN (%s)" % in_list,
                               dbname=dbname).strip()
         self.assertEqual(int(retired), len(superseded))
         # One audit record per acknowledged reset, no more (retries leave no trace).

@@ -40,7 +40,7 @@ class PostgresKeyChangesTest(unittest.TestCase):
         read in PostgreSQL."""
         out = self.pg.sql("SELECT u.pin || ' ' || (SELECT count(*) FROM pin_reset_audit a "
                           "WHERE a.user_id = u.user_id) || ' ' || (SELECT count(*) FROM "
-                          "retired_pins) FROM users u WHERE u.user_id = '%s'"
+                          "all_retired_pins) FROM users u WHERE u.user_id = '%s'"
                           % self.user, self.dbname).strip()
         pin, audits, retired = out.split()
         return pin, int(audits), int(retired)

@@ -135,7 +135,7 @@ class MigrateStoreTest(unittest.TestCase):
             got = chime.get_user(AccountId=account_id, UserId=u["UserId"])["User"]
             self.assertEqual(got, u)
         # Retired PINs came along: the store refuses them, and a reset never hands one out.
-        taken = self.pg.sql("SELECT count(*) FROM retired_pins WHERE pin IN (%s)" % ",".join(
+        taken = self.pg.sql("SELECT count(*) FROM all_retired_pins WHERE pin IN (%s)" % ",".join(
             "'%s'" % p for p in retired), dbname="moved").strip()
         self.assertEqual(int(taken), len(retired))
         fresh = chime.reset_personal_pin(AccountId=account_id, UserId=users[0]["UserId"])["User"]

@@ -176,7 +176,7 @@ TEST_F(PgResetLoopLongHoldTest, AUsersSecondResetGoesInTheNextBatch) {
   // Alone, it would make a smaller batch than the one in flight: it waits for that one.
   EXPECT_EQ(got[1]->personal_pin, "5555500004");
   EXPECT_EQ(Pin("u1"), "5555500004");
-  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins"),
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM all_retired_pins"),
             "1111122222,2222233333,5555500001,5555500002");
   EXPECT_EQ(store_->stats().loops.batches, 2);
   EXPECT_EQ(store_->stats().loops.resets, 3);

@@ -95,7 +95,7 @@ class PgResetPinTest : public PgStoreTest {
   }
   // Every retired PIN, in order; the request ids of the audit rows, in insertion order.
   std::string RetiredPins() {
-    return Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM retired_pins");
+    return Sql(url_, "SELECT string_agg(pin, ',' ORDER BY pin) FROM all_retired_pins");
   }
   std::string AuditedRequests() {
     return Sql(url_, "SELECT string_agg(request_id, ',' ORDER BY id) FROM pin_reset_audit");
@@ -195,10 +195,12 @@ TEST_P(PgResetRaceTest, PinHandedOutAndRetiredAfterTheSnapshotIsNeverIssued) {
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_NE(got->personal_pin, "7777700001");
   EXPECT_EQ(Pin("u1"), got->personal_pin);
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r ON r.pin = u.pin"), "0");
-  EXPECT_EQ(
-      Sql(url_, "SELECT count(*) FROM users WHERE pin = '7777700001'"),
-      Sql(url_, "SELECT count(*) FROM retired_pins WHERE pin = '7777700001'") == "1" ? "0" : "1");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN all_retired_pins r ON r.pin = u.pin"),
+            "0");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users WHERE pin = '7777700001'"),
+            Sql(url_, "SELECT count(*) FROM all_retired_pins WHERE pin = '7777700001'") == "1"
+                ? "0"
+                : "1");
 }
 
 // The same, by READ COMMITTED transactions (as pipelined batches of resets are, and as any
@@ -290,9 +292,9 @@ TEST_F(PgResetPinTest, TwoWritersResettingTheSameUsersNeverIssueAPinTwice) {
   for (const char* user : {"u1", "u2"}) {
     EXPECT_EQ(answered[user].count(Pin(user)), 1u) << user << " holds " << Pin(user);
   }
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), std::to_string(acknowledged));
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM all_retired_pins"), std::to_string(acknowledged));
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), std::to_string(acknowledged));
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN retired_pins r USING (pin)"), "0");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM users u JOIN all_retired_pins r USING (pin)"), "0");
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM issued_pins"), std::to_string(acknowledged + 2));
 }
 
@@ -491,7 +493,7 @@ TEST_F(PgQueuedResetsTest, TwoResetsOfAGroupDrawingOneCandidateAreRetriedApart) 
   EXPECT_EQ(Pin("u1"), "5555500002");
   EXPECT_EQ(Pin("u2"), "5555500003");
   EXPECT_EQ(Sql(url_, "SELECT count(*) FROM pin_reset_audit"), "2");
-  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM retired_pins"), "2");
+  EXPECT_EQ(Sql(url_, "SELECT count(*) FROM all_retired_pins"), "2");
   EXPECT_GE(store_->stats().writer.retries, 1);
 }
 

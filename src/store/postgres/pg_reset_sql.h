@@ -55,13 +55,11 @@ inline constexpr char kResetCtes[] =
     "    u.display_name, u.license_type, u.user_type, u.registration_status,"
     "    u.invitation_status, u.registered_ms, u.invited_ms, u.alexa_enabled, u.alexa_room_arn,"
     "    u.pin),"
-    " ret AS ("
-    "  INSERT INTO retired_pins(pin, retired_ms)"
-    "  SELECT pick.old_pin, pick.at_ms FROM pick JOIN upd USING (seq)"
-    "  ON CONFLICT (pin) DO NOTHING),"
     " aud AS ("
-    "  INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms)"
-    "  SELECT pick.request_id, pick.principal, upd.account_id, upd.user_id, pick.at_ms"
+    "  INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms,"
+    "    retired_pin)"
+    "  SELECT pick.request_id, pick.principal, upd.account_id, upd.user_id, pick.at_ms,"
+    "    pick.old_pin"
     "  FROM pick JOIN upd USING (seq) ORDER BY pick.i)";
 // The answer, after kResetCtes (and any CTE a caller adds).
 inline constexpr char kResetAnswer[] = " SELECT upd.*, old.i FROM old LEFT JOIN upd USING (seq)";

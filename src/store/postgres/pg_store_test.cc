@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/testing/captured_stderr.h"
+#include "common/testing/scripted_random.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_store_test_support.h"
@@ -549,6 +550,54 @@ TEST_F(PgStoreTest, GivingAUserAPinUpdatesItsRowInPlace) {
                 "SELECT pg_stat_get_xact_tuples_hot_updated('users'::regclass)"),
             "1");
   EXPECT_EQ(Sql(url_, "SELECT pin FROM users WHERE user_id = 'u1'"), "5555566666");
+}
+
+// Migration 6 on a database an older chimed left: the PINs it retired stay listed. A reset now
+// records the PIN it retires on its audit row instead of inserting it into retired_pins, and
+// the list of retired PINs, all_retired_pins and the counts have both.
+TEST_F(PgStoreTest, AResetRecordsThePinItRetiresOnItsAuditRow) {
+  ConnectSettings settings;
+  settings.url = url_;
+  auto conn = PgConnection::Connect(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE(ApplyMigrations(**conn, 5).ok());
+  AddAccountA(url_);
+  AddUsersOfA(url_, "('u1', 'Registered', '5555500000')");
+  Sql(url_, "INSERT INTO retired_pins(pin, retired_ms) VALUES ('3333344444', 1)");
+  Sql(url_,
+      "INSERT INTO pin_reset_audit(request_id, principal, account_id, user_id, at_ms) "
+      "VALUES ('older', 'AKIAOLD', 'a', 'u1', 1)");
+  auto store = Open();  // migrates to the latest version
+  ASSERT_NE(store, nullptr);
+  Status reset = store->WriteAndWait([](Tx& tx) -> Status {
+    chime::testing::ScriptedRandom random({1111122222ULL});
+    return tx.ResetPin(PinResetAudit{"req-1", "AKIAEXAMPLE", "a", "u1", 42}, random, 8).status();
+  });
+  ASSERT_TRUE(reset.ok()) << reset.ToString();
+  EXPECT_EQ(Sql(url_,
+                "SELECT string_agg(request_id || ':' || coalesce(retired_pin, '-'), ',' "
+                "ORDER BY id) FROM pin_reset_audit"),
+            "older:-,req-1:5555500000");
+  EXPECT_EQ(Sql(url_, "SELECT string_agg(pin, ',') FROM retired_pins"), "3333344444");
+  EXPECT_EQ(Sql(url_,
+                "SELECT string_agg(pin || '@' || retired_ms, ',' ORDER BY pin) "
+                "FROM all_retired_pins"),
+            "3333344444@1,5555500000@42");
+  std::vector<RetiredPin> listed;
+  RowCounts counts;
+  Status read = store->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(listed, tx.ListRetiredPins("", 10));
+    ASSIGN_OR_RETURN(counts, tx.CountRows());
+    return OkStatus();
+  });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].pin, "3333344444");
+  EXPECT_EQ(listed[0].retired_ms, 1);
+  EXPECT_EQ(listed[1].pin, "5555500000");
+  EXPECT_EQ(listed[1].retired_ms, 42);
+  EXPECT_EQ(counts.retired_pins, 2);
+  EXPECT_EQ(counts.pin_reset_audits, 2);
 }
 
 TEST_F(PgStoreTest, NoReachableServerIsUnavailableAndNamesNoHostOrPassword) {

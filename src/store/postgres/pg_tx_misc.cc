@@ -133,10 +133,20 @@ StatusOr<std::vector<RetiredPin>> PgTx::ListRetiredPins(const std::string& after
   RETURN_IF_ERROR(CheckLimit(limit));
   Params p;
   p.Text(after_pin).Int(limit);
-  ASSIGN_OR_RETURN(PgResult r, Run("SELECT pin, retired_ms FROM retired_pins "
-                                   "WHERE pin COLLATE \"C\" > $1 ORDER BY pin COLLATE \"C\" "
-                                   "LIMIT $2",
-                                   p, "export.retired_pins"));
+  // The PINs resets retired are on their audit rows, the others in retired_pins (migration 6).
+  // Each side is read in its byte-order index, a page's worth at most. A PIN on both (a copy's
+  // retired PIN that a user also held) is listed once, with the earlier time.
+  ASSIGN_OR_RETURN(PgResult r,
+                   Run("SELECT DISTINCT ON (pin COLLATE \"C\") pin, retired_ms FROM ("
+                       "  (SELECT pin, retired_ms FROM retired_pins WHERE pin COLLATE \"C\" > $1"
+                       "   ORDER BY pin COLLATE \"C\" LIMIT $2)"
+                       "  UNION ALL"
+                       "  (SELECT DISTINCT ON (retired_pin COLLATE \"C\") retired_pin, at_ms"
+                       "   FROM pin_reset_audit WHERE retired_pin IS NOT NULL"
+                       "     AND retired_pin COLLATE \"C\" > $1"
+                       "   ORDER BY retired_pin COLLATE \"C\", at_ms LIMIT $2)) r"
+                       " ORDER BY pin COLLATE \"C\", retired_ms LIMIT $2",
+                       p, "export.retired_pins"));
   std::vector<RetiredPin> out;
   for (int row = 0; row < r.rows(); ++row) out.push_back({r.Text(row, 0), r.Int(row, 1)});
   return out;
@@ -176,7 +186,7 @@ StatusOr<std::vector<Document>> PgTx::ListDocuments(const std::string& after_kin
 StatusOr<RowCounts> PgTx::CountRows() {
   ASSIGN_OR_RETURN(PgResult r, Run("SELECT (SELECT COUNT(*) FROM accounts), "
                                    "(SELECT COUNT(*) FROM users), "
-                                   "(SELECT COUNT(*) FROM retired_pins), "
+                                   "(SELECT COUNT(DISTINCT pin) FROM all_retired_pins), "
                                    "(SELECT COUNT(*) FROM pin_reset_audit), "
                                    "(SELECT COUNT(*) FROM documents), "
                                    "(SELECT COUNT(*) FROM access_keys)",

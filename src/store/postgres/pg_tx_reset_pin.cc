@@ -5,7 +5,8 @@
 // Each statement takes one candidate PIN per reset. For each reset it locks the user row (of
 // that account, registered, holding a PIN), takes the candidate only if it is not the previous
 // PIN and was never issued *in this statement's snapshot* (issued_pins), sets only the pin
-// column, retires the previous PIN and writes the audit row. A reset whose candidate was taken
+// column and writes the audit row, which records the previous PIN as retired (migration 6). A
+// reset whose candidate was taken
 // writes nothing and runs again in the next statement with another candidate, exactly like
 // model::AllocatePin over PinTaken. A user named twice is reset twice, in order: its later
 // reset runs in a later statement and finds the PIN the earlier one set as the previous one.
