@@ -46,6 +46,16 @@ int Counter(Store& store, const std::string& key) {
   return value;
 }
 
+// Brings the schema of the database at `url` to `version` and no further, as an older chimed
+// left it.
+void MigrateOnlyTo(const std::string& url, int version) {
+  ConnectSettings settings;
+  settings.url = url;
+  auto conn = PgConnection::Connect(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE(ApplyMigrations(**conn, version).ok());
+}
+
 // A batch slower than the threshold is logged with its size and retries; the next ones within
 // 10 s are only counted.
 TEST_F(PgStoreTest, SlowBatchesAreLoggedAtMostOncePerInterval) {
@@ -491,11 +501,7 @@ TEST_F(PgStoreTest, ManyInstancesStartingTogetherMigrateOnce) {
 // of issued PINs, so that none of them is issued again, and the record grows with every PIN
 // given from then on.
 TEST_F(PgStoreTest, EveryPinHeldOrRetiredBeforeTheRecordOfIssuedPinsIsOnIt) {
-  ConnectSettings settings;
-  settings.url = url_;
-  auto conn = PgConnection::Connect(settings);
-  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-  ASSERT_TRUE(ApplyMigrations(**conn, 3).ok());
+  ASSERT_NO_FATAL_FAILURE(MigrateOnlyTo(url_, 3));
   AddAccountA(url_);
   AddUsersOfA(url_, "('u1', 'Registered', '1111122222'), ('u2', 'Unregistered', NULL)");
   Sql(url_, "INSERT INTO retired_pins(pin, retired_ms) VALUES ('3333344444', 1)");
@@ -556,11 +562,7 @@ TEST_F(PgStoreTest, GivingAUserAPinUpdatesItsRowInPlace) {
 // records the PIN it retires on its audit row instead of inserting it into retired_pins, and
 // the list of retired PINs, all_retired_pins and the counts have both.
 TEST_F(PgStoreTest, AResetRecordsThePinItRetiresOnItsAuditRow) {
-  ConnectSettings settings;
-  settings.url = url_;
-  auto conn = PgConnection::Connect(settings);
-  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-  ASSERT_TRUE(ApplyMigrations(**conn, 5).ok());
+  ASSERT_NO_FATAL_FAILURE(MigrateOnlyTo(url_, 5));
   AddAccountA(url_);
   AddUsersOfA(url_, "('u1', 'Registered', '5555500000')");
   Sql(url_, "INSERT INTO retired_pins(pin, retired_ms) VALUES ('3333344444', 1)");

@@ -6,10 +6,10 @@
 // that account, registered, holding a PIN), takes the candidate only if it is not the previous
 // PIN and was never issued *in this statement's snapshot* (issued_pins), sets only the pin
 // column and writes the audit row, which records the previous PIN as retired (migration 6). A
-// reset whose candidate was taken
-// writes nothing and runs again in the next statement with another candidate, exactly like
-// model::AllocatePin over PinTaken. A user named twice is reset twice, in order: its later
-// reset runs in a later statement and finds the PIN the earlier one set as the previous one.
+// reset whose candidate was taken writes nothing and runs again in the next statement with
+// another candidate, exactly like model::AllocatePin over PinTaken. A user named twice is
+// reset twice, in order: its later reset runs in a later statement and finds the PIN the
+// earlier one set as the previous one.
 //
 // What decides is the record of issued PINs (issued_pins, migration 4): the users trigger puts
 // every PIN a user is given on it, and its key refuses a PIN already there, committed or being
