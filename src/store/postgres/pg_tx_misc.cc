@@ -134,17 +134,18 @@ StatusOr<std::vector<RetiredPin>> PgTx::ListRetiredPins(const std::string& after
   Params p;
   p.Text(after_pin).Int(limit);
   // The PINs resets retired are on their audit rows, the others in retired_pins (migration 6).
-  // Each side is read in its byte-order index, a page's worth at most. A PIN on both (a copy's
-  // retired PIN that a user also held) is listed once, with the earlier time.
+  // Each side is read in its byte-order index, a page's worth at most (through
+  // all_retired_pins the planner sorts both whole). No PIN is on two audit rows: issued_pins
+  // lets a PIN be held once. One on both sides (retired again by RetirePin, or a copy's retired
+  // PIN that a user also held) is listed once, with the earlier time.
   ASSIGN_OR_RETURN(PgResult r,
                    Run("SELECT DISTINCT ON (pin COLLATE \"C\") pin, retired_ms FROM ("
                        "  (SELECT pin, retired_ms FROM retired_pins WHERE pin COLLATE \"C\" > $1"
                        "   ORDER BY pin COLLATE \"C\" LIMIT $2)"
                        "  UNION ALL"
-                       "  (SELECT DISTINCT ON (retired_pin COLLATE \"C\") retired_pin, at_ms"
-                       "   FROM pin_reset_audit WHERE retired_pin IS NOT NULL"
-                       "     AND retired_pin COLLATE \"C\" > $1"
-                       "   ORDER BY retired_pin COLLATE \"C\", at_ms LIMIT $2)) r"
+                       "  (SELECT retired_pin, at_ms FROM pin_reset_audit"
+                       "   WHERE retired_pin IS NOT NULL AND retired_pin COLLATE \"C\" > $1"
+                       "   ORDER BY retired_pin COLLATE \"C\" LIMIT $2)) r"
                        " ORDER BY pin COLLATE \"C\", retired_ms LIMIT $2",
                        p, "export.retired_pins"));
   std::vector<RetiredPin> out;
