@@ -18,7 +18,8 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
 .PHONY: all deps configure build run test clean bench test-sanitize test-fuzz fuzz soak
 
 # `make bench`: a Release build of chimed in its own build dir, measured beside nginx on loopback
-# (bench/README.md). BENCH_ARGS picks one mode, e.g. BENCH_ARGS="--users 1000000".
+# (bench/README.md), then on PostgreSQL beside pgbench (bench-postgres, below). BENCH_ARGS picks
+# one mode of the first, e.g. BENCH_ARGS="--users 1000000", and skips the second.
 BENCH_DIR      ?= build-bench
 BENCH_ARGS     ?= --all
 BENCH_PACKAGES := wrk nginx-light valgrind $(shell python3 -c 'import botocore' 2>/dev/null || echo python3-botocore)
@@ -84,6 +85,7 @@ bench:
 	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHIMED_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(BENCH_DIR) -j $(JOBS) --target chimed
 	@python3 bench/bench.py --chimed $(BENCH_DIR)/src/main/chimed --work $(BENCH_DIR)/bench-work $(BENCH_ARGS)
+	@if [ "$(BENCH_ARGS)" = "--all" ]; then $(MAKE) --no-print-directory bench-postgres; fi
 
 # `make bench-postgres`: chimed on PostgreSQL at c8 beside pgbench running the same single-row
 # UPDATE at c8 on the same server (issue 8's target); writes bench/RESULTS-postgres.md.
